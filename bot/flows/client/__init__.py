@@ -1,0 +1,5 @@
+"""The client (newcomer) conversation."""
+
+from bot.flows.client.router import handle
+
+__all__ = ["handle"]

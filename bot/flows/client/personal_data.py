@@ -1,0 +1,60 @@
+"""The person's rights: see everything stored (/mydata) and erase it at once (/delete)."""
+
+from __future__ import annotations
+
+from bot.flows.actions import action
+from bot.flows.client import steps
+from bot.flows.client.menu import back_to_menu, menu, stale_button
+from bot.flows.client.turn import ClientTurn
+from bot.flows.events import Button, Outcome, rows
+from bot.i18n import BY_CODE
+
+
+async def show_my_data(turn: ClientTurn) -> Outcome:
+    tr = turn.tr
+    hours = int(turn.ctx.settings.state_ttl.total_seconds() // 3600)
+    kept_briefly = tr.ngettext(
+        "For {n} hour after your last message we keep your language and where you are in "
+        "this chat. Then it is deleted automatically.",
+        "For {n} hours after your last message we keep your language and where you are in "
+        "this chat. Then it is deleted automatically.",
+        hours)
+    client = turn.client
+    if client is None:
+        text = "\n\n".join([tr._("We store nothing about you."), kept_briefly])
+        return Outcome([turn.reply(text, back_to_menu(turn))])
+    lines = [
+        tr._("This is everything we store about you:"),
+        "• " + tr._("Telegram number: {number}", number=client.telegram_id),
+        "• " + tr._("Language: {language}", language=BY_CODE[client.language].native_name),
+        "• " + tr._("You agreed to the privacy notice (version {version}) on {date} at {time}.",
+                    version=client.consent_version, date=tr.date(client.consent_at),
+                    time=tr.time(client.consent_at)),
+        "• " + tr._("Last contact: {date}", date=tr.date(client.last_seen_at)),
+        "",
+        kept_briefly,
+        tr._("You can delete everything with /delete."),
+    ]
+    return Outcome([turn.reply("\n".join(lines), back_to_menu(turn))])
+
+
+async def ask_delete(turn: ClientTurn) -> Outcome:
+    tr = turn.tr
+    turn.ctx.conversation.go(steps.CONFIRM_DELETE)
+    buttons = rows([Button(tr._("Yes, delete everything"), action("delete", "yes"))],
+                   [Button(tr._("No, keep it"), action("delete", "no"))])
+    text = tr._("Do you want to delete all your data? This cannot be undone.")
+    return Outcome([turn.reply(text, buttons)])
+
+
+async def confirm_delete(turn: ClientTurn, answer: str) -> Outcome:
+    if turn.ctx.conversation.step != steps.CONFIRM_DELETE:
+        # An old confirmation button must not erase anything by surprise.
+        return await stale_button(turn)
+    tr = turn.tr
+    if answer != "yes":
+        return Outcome([turn.reply(tr._("Nothing was deleted."), edit=True), menu(turn)])
+    await turn.clients.erase(turn.ctx.event.user_id)
+    turn.ctx.conversation.erased = True
+    text = tr._("Done. We deleted all your data. Write /start if you want to begin again.")
+    return Outcome([turn.reply(text, edit=True)])

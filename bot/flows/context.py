@@ -1,0 +1,57 @@
+"""What a flow handler gets: the event, the conversation so far, the database and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.flows.events import Event
+from bot.i18n import Translator, translator
+from scheduler.clock import Clock
+from storage.models import Client, StaffMember
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    timezone: str = "Europe/Berlin"
+    # How long a conversation's step is kept after the last message.
+    state_ttl: timedelta = timedelta(hours=24)
+    # Longer free text is refused before any flow sees it.
+    max_text_length: int = 1000
+    privacy_notice_version: str = "2026-11-21"
+
+
+@dataclass
+class Conversation:
+    """The step a chat is in and what it chose so far. Only codes, never message text."""
+
+    step: str = ""
+    language: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    changed: bool = False
+    erased: bool = False  # the person asked for erasure: write nothing back
+
+    def go(self, step: str, **data: Any) -> None:
+        if (step, data) != (self.step, self.data):
+            self.step, self.data, self.changed = step, dict(data), True
+
+    def set_language(self, code: str) -> None:
+        if code != self.language:
+            self.language, self.changed = code, True
+
+
+@dataclass
+class FlowContext:
+    event: Event
+    session: AsyncSession
+    clock: Clock
+    settings: FlowSettings
+    conversation: Conversation
+    # The client or staff row of the person writing, loaded with the state; None if unknown.
+    person: Client | StaffMember | None = None
+
+    def tr(self, language: str) -> Translator:
+        return translator(language, self.settings.timezone)

@@ -1,0 +1,128 @@
+"""Runs one event through its flow inside one database transaction.
+
+Adapters call `FlowEngine.handle` and send what comes back. Events of the same chat are handled
+one after another (a per-chat lock), different chats run concurrently. A failure in a flow rolls
+its transaction back, is logged without message content, and becomes an apology in the user's
+language: one broken update never stops the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.flows.context import Conversation, FlowContext, FlowSettings
+from bot.flows.events import BotKind, Event, EventKind, Outcome, Reply
+from bot.i18n import negotiate, translator
+from scheduler.clock import Clock
+from storage.db import Database
+from storage.models import Client, StaffMember
+from storage.repositories import (
+    ConversationStates,
+    StoredState,
+    load_chat,
+    load_state_key,
+    state_key,
+)
+
+log = logging.getLogger(__name__)
+
+
+class FlowFailed(Exception):
+    """A flow raised; carries the language the conversation was in, for the apology."""
+
+    def __init__(self, language: str | None) -> None:
+        super().__init__("flow failed")
+        self.language = language
+
+Handler = Callable[[FlowContext], Awaitable[Outcome]]
+
+
+class FlowEngine:
+    def __init__(self, db: Database, clock: Clock, settings: FlowSettings | None = None,
+                 handlers: dict[BotKind, Handler] | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings or FlowSettings()
+        if handlers is None:
+            from bot.flows.client import handle as handle_client
+            from bot.flows.staff import handle as handle_staff
+
+            handlers = {BotKind.CLIENT: handle_client, BotKind.STAFF: handle_staff}
+        self._handlers = handlers
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary())
+        self._secret: bytes | None = None
+
+    async def _key(self, event: Event) -> str:
+        if self._secret is None:
+            async with self.db.transaction() as session:
+                self._secret = await load_state_key(session)
+        return state_key(self._secret, event.bot.value, event.chat_id)
+
+    def _lock(self, key: str) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[key] = lock
+        return lock
+
+    async def handle(self, event: Event) -> Outcome:
+        language = negotiate(event.language_code)
+        try:
+            key = await self._key(event)
+            async with self._lock(key):
+                return await self._handle_locked(event, key)
+        except FlowFailed as failure:
+            language = failure.language or language
+            log.exception("flow failed: bot=%s kind=%s command=%s action=%s", event.bot.value,
+                          event.kind.value, event.command, event.action.split(":", 1)[0])
+            return Outcome([self._apology(event, language)])
+        except Exception:
+            # Never the text: it may hold things the person would not want in a log.
+            log.exception("flow failed: bot=%s kind=%s command=%s action=%s", event.bot.value,
+                          event.kind.value, event.command, event.action.split(":", 1)[0])
+            return Outcome([self._apology(event, language)])
+
+    async def _handle_locked(self, event: Event, key: str) -> Outcome:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            states = ConversationStates(session)
+            person_model = Client if event.bot is BotKind.CLIENT else StaffMember
+            stored, person = await load_chat(session, key, person_model, event.user_id)
+            # An expired row the purge job has not reached yet counts as gone.
+            live = stored if stored is not None and stored.expires_at > now else None
+            conversation = (Conversation(live.step, live.language, dict(live.data))
+                            if live else Conversation())
+            ctx = FlowContext(event, session, self.clock, self.settings, conversation, person)
+            try:
+                outcome = await self._handlers[event.bot](ctx)
+            except Exception as exc:
+                raise FlowFailed(conversation.language) from exc
+            if conversation.erased:
+                await states.delete(key)
+            elif self._should_save(event, conversation, live, now):
+                await states.save(key, event.bot.value, conversation.step,
+                                  conversation.language, conversation.data, now,
+                                  self.settings.state_ttl, exists=stored is not None)
+            return outcome
+
+    def _should_save(self, event: Event, conversation: Conversation,
+                     stored: StoredState | None, now: datetime) -> bool:
+        if event.kind is EventKind.UNSUPPORTED:
+            return False  # a photo or a voice note writes nothing at all
+        if conversation.changed:
+            return True
+        # Keep an active conversation alive without a write on every single message.
+        return stored is not None and stored.expires_at - now < self.settings.state_ttl / 2
+
+    def _apology(self, event: Event, language: str) -> Reply:
+        if event.bot is BotKind.STAFF:
+            return Reply("Entschuldigung, das hat nicht geklappt. Bitte versuchen Sie es "
+                         "gleich noch einmal.")
+        tr = translator(language, self.settings.timezone)
+        return Reply(tr._("Sorry, something went wrong on our side. Please try again in a "
+                          "moment."), rtl=tr.rtl)

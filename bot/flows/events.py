@@ -1,0 +1,99 @@
+"""The language flows speak: events in, replies out. No Telegram types here.
+
+Adapters (python-telegram-bot, aiogram, a future web chat) translate their updates into an
+`Event` and turn the returned `Reply` objects into API calls. Keeping this boundary plain is
+what lets every flow be tested without a network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class BotKind(StrEnum):
+    CLIENT = "client"
+    STAFF = "staff"
+
+
+class EventKind(StrEnum):
+    TEXT = "text"
+    COMMAND = "command"
+    ACTION = "action"  # an inline button was pressed
+    UNSUPPORTED = "unsupported"  # photo, voice note, sticker, file, location, ...
+
+
+@dataclass(frozen=True)
+class Event:
+    bot: BotKind
+    chat_id: int
+    user_id: int
+    kind: EventKind
+    # The IETF tag the messenger reports for the user's app ("ar", "pt-br"), if any.
+    language_code: str | None = None
+    text: str = ""
+    command: str = ""  # without the leading slash, lower case
+    argument: str = ""
+    action: str = ""  # button data as sent back by the client: untrusted
+    # For ACTION: the message that carried the button, so a reply can replace it.
+    message_id: int | None = None
+    # For UNSUPPORTED: what it was ("photo", "voice", ...), never its content.
+    content_type: str = ""
+
+    @classmethod
+    def from_text(cls, bot: BotKind, chat_id: int, user_id: int, text: str,
+                  language_code: str | None = None) -> Event:
+        """Build a TEXT or COMMAND event from a raw message text."""
+        if text.startswith("/") and len(text) > 1:
+            head, _, argument = text[1:].partition(" ")
+            # "/start@kimbot" is how Telegram addresses a bot in groups; drop the suffix.
+            command = head.split("@", 1)[0].lower()
+            return cls(bot, chat_id, user_id, EventKind.COMMAND, language_code,
+                       text=text, command=command, argument=argument.strip())
+        return cls(bot, chat_id, user_id, EventKind.TEXT, language_code, text=text)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str  # at most 64 bytes: Telegram's callback_data limit
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    document: Document | None = None
+    # Replace the message whose button was pressed instead of sending a new one.
+    edit: bool = False
+    # Text direction of `text`, so channels that need it (a web chat) can set it.
+    rtl: bool = False
+
+
+@dataclass
+class Outcome:
+    """What handling one event produced."""
+
+    replies: list[Reply] = field(default_factory=list)
+    # Short text for the button-press acknowledgement (a toast in Telegram), if any.
+    notice: str | None = None
+
+
+MAX_CALLBACK_BYTES = 64
+
+
+def rows(*row_lists: list[Button] | tuple[Button, ...]) -> tuple[tuple[Button, ...], ...]:
+    """Keyboard rows as the immutable structure `Reply` wants."""
+    return tuple(tuple(r) for r in row_lists if r)
+
+
+def in_rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
+    """Lay buttons out `per_row` to a row."""
+    return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))

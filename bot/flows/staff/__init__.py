@@ -1,0 +1,5 @@
+"""The staff conversation (German)."""
+
+from bot.flows.staff.router import handle
+
+__all__ = ["handle"]

@@ -1,0 +1,100 @@
+"""The database connection: one async engine, sessions, and the migration check."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.migrate import head_revision
+
+
+class DatabaseNotMigrated(RuntimeError):
+    """The schema is missing or older than this code."""
+
+
+def normalize_url(url: str) -> str:
+    """Accept the URLs people copy from their hosting panel and pick the async driver."""
+    parsed = make_url(url)
+    driver = {
+        "sqlite": "sqlite+aiosqlite",
+        "postgresql": "postgresql+asyncpg",
+        "postgres": "postgresql+asyncpg",
+        "postgresql+psycopg2": "postgresql+asyncpg",
+    }.get(parsed.drivername, parsed.drivername)
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the one writer; busy_timeout makes a second writer wait
+    # instead of failing at once; foreign keys are off by default in SQLite. In WAL mode
+    # synchronous=NORMAL keeps every commit through a process crash; only a power cut may
+    # lose the last commits, and the file is never corrupted.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    url = normalize_url(url)
+    if not url.startswith("sqlite"):
+        return create_async_engine(url, pool_pre_ping=True)
+    # SQLite has one writer at a time. One connection per process makes transactions queue in
+    # the pool instead of colliding on the file lock and sleeping in SQLite's busy handler.
+    # Every use ends in commit or rollback (`Database.transaction`), so the pool's extra
+    # rollback on return would only cost a round trip to the driver thread.
+    engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60,
+                                 pool_reset_on_return=None)
+    event.listen(engine.sync_engine, "connect", _tune_sqlite)
+    return engine
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.engine = create_engine(self.url)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session whose work is committed on success and rolled back on any error."""
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    async def current_revision(self) -> str | None:
+        try:
+            async with self.engine.connect() as conn:
+                result = await conn.execute(text("SELECT version_num FROM alembic_version"))
+                return result.scalar_one_or_none()
+        except DBAPIError:
+            return None
+
+    async def check_migrated(self) -> None:
+        """Refuse to work on a schema this code does not know, with the command that fixes it."""
+        current, head = await self.current_revision(), head_revision()
+        if current != head:
+            state = "has no tables yet" if current is None else f"is at revision {current}"
+            raise DatabaseNotMigrated(
+                f"The database {make_url(self.url).render_as_string()} {state}; this version of "
+                f"kimbot needs revision {head}. Run `kimbot db upgrade` first."
+            )
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

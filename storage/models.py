@@ -1,0 +1,88 @@
+"""SQLAlchemy models. Every table is created by an Alembic migration, never by create_all.
+
+What is personal data and why it is kept is documented table by table in docs/privacy.md;
+keep that file true when a column is added here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Client(Base):
+    """A newcomer who agreed to the privacy notice. No row exists before that agreement."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consent_version: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConversationState(Base):
+    """Where one chat stands in its conversation, so a restart continues it.
+
+    The key is a keyed hash of bot and chat id, not the id itself: before consent this row is
+    all we keep, it holds no message text, and it expires after a day without activity.
+    """
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bot: Mapped[str] = mapped_column(String(10))
+    step: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class StaffRole(StrEnum):
+    ADMIN = "admin"
+    COORDINATION = "coordination"
+    CASE_MANAGER = "case_manager"
+    VOLUNTEER = "volunteer"
+    PARTNER = "partner"
+
+
+class StaffMember(Base):
+    """A registered member of KIM staff, a volunteer or a partner service."""
+
+    __tablename__ = "staff_members"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('admin', 'coordination', 'case_manager', 'volunteer', 'partner')",
+            name="ck_staff_members_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True, nullable=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InstanceSecret(Base):
+    """Random secrets of this installation, shared by every instance through the database."""
+
+    __tablename__ = "instance_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

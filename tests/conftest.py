@@ -1,0 +1,136 @@
+"""Shared fixtures: migrated databases (SQLite always, PostgreSQL when configured), a fixed
+clock, and a small driver that talks to the flow engine like a chat would."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.flows.context import FlowSettings
+from bot.flows.engine import FlowEngine
+from bot.flows.events import BotKind, Event, EventKind, Outcome
+from scheduler.clock import FixedClock
+from storage.db import Database
+from storage.migrate import upgrade_async
+
+# Set by .ci/run: a PostgreSQL server on loopback whose user may create databases.
+POSTGRES_URL = os.environ.get("KIMBOT_TEST_POSTGRES_URL")
+# Set by .ci/run: a test that would be skipped for a missing server or browser fails instead.
+REQUIRE_ALL = os.environ.get("KIMBOT_TEST_REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (KIMBOT_TEST_REQUIRE_ALL=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))  # a Monday morning
+
+
+@pytest.fixture
+async def sqlite_url(tmp_path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kimbot.db'}"
+    await upgrade_async(url)
+    return url
+
+
+async def _postgres_database() -> AsyncIterator[str]:
+    import asyncpg
+
+    if not POSTGRES_URL:
+        skip_or_fail("no PostgreSQL server: set KIMBOT_TEST_POSTGRES_URL")
+    assert POSTGRES_URL is not None
+    admin = make_url(POSTGRES_URL)
+    name = f"kimbot_test_{uuid.uuid4().hex[:12]}"
+    plain = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(plain)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    try:
+        await upgrade_async(url)
+        yield url
+    finally:
+        conn = await asyncpg.connect(plain)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    async for url in _postgres_database():
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def db_url(request, tmp_path) -> AsyncIterator[str]:
+    """A freshly migrated database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'kimbot.db'}"
+        await upgrade_async(url)
+        yield url
+    else:
+        async for url in _postgres_database():
+            yield url
+
+
+@pytest.fixture
+async def db(db_url) -> AsyncIterator[Database]:
+    database = Database(db_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def sqlite_db(sqlite_url) -> AsyncIterator[Database]:
+    database = Database(sqlite_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def engine(sqlite_db, clock) -> FlowEngine:
+    return FlowEngine(sqlite_db, clock, FlowSettings())
+
+
+class Chat:
+    """One person writing to a bot, for flow tests without any network."""
+
+    def __init__(self, engine: FlowEngine, user_id: int, language_code: str | None = "ar",
+                 bot: BotKind = BotKind.CLIENT) -> None:
+        self.engine, self.user_id, self.language_code, self.bot = (
+            engine, user_id, language_code, bot)
+
+    async def send(self, text: str) -> Outcome:
+        return await self.engine.handle(Event.from_text(
+            self.bot, self.user_id, self.user_id, text, self.language_code))
+
+    async def press(self, action: str, message_id: int = 1) -> Outcome:
+        return await self.engine.handle(Event(
+            self.bot, self.user_id, self.user_id, EventKind.ACTION, self.language_code,
+            action=action, message_id=message_id))
+
+    async def send_unsupported(self, kind: str = "photo") -> Outcome:
+        return await self.engine.handle(Event(
+            self.bot, self.user_id, self.user_id, EventKind.UNSUPPORTED, self.language_code,
+            content_type=kind))
+
+
+@pytest.fixture
+def chat_factory(engine):
+    def make(user_id: int = 4242, language_code: str | None = "ar",
+             bot: BotKind = BotKind.CLIENT) -> Chat:
+        return Chat(engine, user_id, language_code, bot)
+    return make
