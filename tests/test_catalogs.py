@@ -1,0 +1,197 @@
+"""The translation catalogs: complete, well-formed for the runtime, and really loaded by it.
+
+One catalog per language in bot/locales/<code>/LC_MESSAGES/messages.po, checked against the
+template messages.pot. Every check is parametrized by language, so a failure names the catalog.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from functools import cache
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import denormalize, read_po
+
+from bot.i18n import LANGUAGES, LOCALES_DIR, Translator, catalog_path, isolate
+
+CODES = [lang.code for lang in LANGUAGES]
+RTL_CODES = {"ar", "fa", "ps"}
+TEMPLATE = LOCALES_DIR / "messages.pot"
+DRAFT_NOTE = ("MACHINE-DRAFTED TRANSLATION: needs review by a native speaker before "
+              "production use.")
+# A bot command as Telegram sees one: a slash at the start or after whitespace.
+COMMAND = re.compile(r"(?<!\S)/[a-z]+(?!\w)")
+HELLO = "Hello! Please choose your language."
+
+
+@cache
+def template() -> Catalog:
+    with TEMPLATE.open("rb") as fh:
+        return read_po(fh)
+
+
+@cache
+def catalog(code: str) -> Catalog:
+    # abort_invalid: a catalog with more plural forms than its header allows is an error, not a
+    # warning after which Babel silently drops the extra forms.
+    with catalog_path(code).open("rb") as fh:
+        return read_po(fh, locale=code, abort_invalid=True)
+
+
+@cache
+def header_fields(code: str) -> dict[str, str]:
+    """The header entry's fields as written in the file (Babel's Catalog drops unknown ones)."""
+    text = catalog_path(code).read_text(encoding="utf-8")
+    match = re.search(r'^msgid ""\nmsgstr ((?:".*"\n)+)', text, flags=re.MULTILINE)
+    assert match, f"{code}: no header entry"
+    fields = {}
+    for line in denormalize(match.group(1)).splitlines():
+        name, _, value = line.partition(":")
+        fields[name.strip()] = value.strip()
+    return fields
+
+
+def messages(cat: Catalog) -> list[Message]:
+    return [msg for msg in cat if msg.id]
+
+
+def key(msg: Message) -> tuple:
+    return (msg.context, tuple(msg.id) if msg.pluralizable else msg.id)
+
+
+def forms(msg: Message) -> list[str]:
+    return list(msg.string) if msg.pluralizable else [msg.string]
+
+
+def reference_id(msg: Message) -> str:
+    """The msgid a translation is compared with: the plural one for plural entries."""
+    return msg.id[1] if msg.pluralizable else msg.id
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def first_strong_direction(text: str) -> str | None:
+    for char in text:
+        bidi = unicodedata.bidirectional(char)
+        if bidi == "L":
+            return "ltr"
+        if bidi in ("R", "AL"):
+            return "rtl"
+    return None
+
+
+def is_arabic_letter(char: str) -> bool:
+    return char.isalpha() and "ARABIC" in unicodedata.name(char, "")
+
+
+def by_language(fn):
+    return pytest.mark.parametrize("code", CODES)(fn)
+
+
+@by_language
+def test_catalog_has_exactly_the_templates_messages(code):
+    assert catalog_path(code).is_file(), f"{code}: no catalog at {catalog_path(code)}"
+    ours = {key(msg) for msg in messages(catalog(code))}
+    expected = {key(msg) for msg in messages(template())}
+    assert not expected - ours, f"{code}: missing (run pybabel update): {expected - ours}"
+    assert not ours - expected, f"{code}: not in the template: {ours - expected}"
+    assert not catalog(code).obsolete, f"{code}: obsolete entries: {list(catalog(code).obsolete)}"
+
+
+@by_language
+def test_nothing_is_fuzzy_or_empty(code):
+    cat = catalog(code)
+    assert not cat.fuzzy, f"{code}: the header is marked fuzzy"
+    for msg in messages(cat):
+        assert not msg.fuzzy, f"{code}: fuzzy: {msg.id!r}"
+        for index, text in enumerate(forms(msg)):
+            assert text.strip(), f"{code}: empty msgstr[{index}] for {msg.id!r}"
+
+
+@by_language
+def test_plural_forms_follow_babels_rule(code):
+    rule = get_plural(code)
+    header = header_fields(code).get("Plural-Forms", "")
+    match = re.fullmatch(r"nplurals=(\d+);\s*plural=(.+);", header)
+    assert match, f"{code}: Plural-Forms header is {header!r}"
+    assert int(match.group(1)) == rule.num_plurals, f"{code}: {header!r}"
+    assert match.group(2) == rule.plural_expr, f"{code}: {header!r}"
+    for msg in messages(catalog(code)):
+        if msg.pluralizable:
+            assert len(msg.string) == rule.num_plurals, f"{code}: {msg.id[0]!r}"
+
+
+@by_language
+def test_placeholders_are_kept_and_the_texts_format(code):
+    for msg in messages(catalog(code)):
+        expected = placeholders(reference_id(msg))
+        for index, text in enumerate(forms(msg)):
+            where = f"{code}: msgstr[{index}] of {msg.id!r}"
+            assert placeholders(text) == expected, where
+            text.format(**dict.fromkeys(expected, "X"))
+
+
+@by_language
+def test_commands_are_kept_literally(code):
+    for msg in messages(catalog(code)):
+        expected = set(COMMAND.findall(reference_id(msg)))
+        for index, text in enumerate(forms(msg)):
+            missing = expected - set(COMMAND.findall(text))
+            assert not missing, f"{code}: msgstr[{index}] of {msg.id!r} lacks {missing}"
+
+
+@by_language
+def test_text_direction_and_script(code):
+    for msg in messages(catalog(code)):
+        for index, text in enumerate(forms(msg)):
+            where = f"{code}: msgstr[{index}] of {msg.id!r}"
+            if code in RTL_CODES:
+                # Telegram takes a message's direction from its first strong character.
+                assert first_strong_direction(text) == "rtl", where
+            else:
+                assert not any(map(is_arabic_letter, text)), where
+
+
+@by_language
+def test_header_marks_the_review_status(code):
+    status = header_fields(code).get("X-Review-Status")
+    assert status == ("source" if code == "en" else "machine-draft"), f"{code}: {status!r}"
+    if code != "en":
+        comment = " ".join(line.lstrip("#").strip()
+                           for line in catalog(code).header_comment.splitlines())
+        assert DRAFT_NOTE in comment, f"{code}: the machine-draft note is missing"
+
+
+@by_language
+def test_the_runtime_loads_the_catalog(code):
+    cat = catalog(code)
+    tr = Translator(code)
+    assert tr._(HELLO) == cat[HELLO].string
+    for msg in messages(cat):
+        if not msg.pluralizable:
+            values = dict.fromkeys(placeholders(msg.id), "X")
+            filled = {name: isolate(value, tr.rtl) for name, value in values.items()}
+            assert tr._(msg.id, **values) == msg.string.format(**filled), f"{code}: {msg.id!r}"
+
+
+# Babel's Arabic rule: 0, 1, 2 have their own forms; n % 100 in 3..10 takes form 3,
+# n % 100 in 0..2 (100, 101, 102, ...) form 4, and n % 100 in 11..99 form 5.
+ARABIC_FORM = {0: 0, 1: 1, 2: 2, 3: 3, 11: 5, 100: 4}
+
+
+def test_arabic_plurals_pick_the_form_for_each_number():
+    tr = Translator("ar")
+    plurals = [msg for msg in messages(catalog("ar")) if msg.pluralizable]
+    assert plurals, "the template has no plural message"
+    for msg in plurals:
+        for n, index in ARABIC_FORM.items():
+            expected = msg.string[index].format(n=isolate(n, rtl=True))
+            assert tr.ngettext(msg.id[0], msg.id[1], n) == expected, (msg.id[0], n)
+    # At least one message must tell the numbers apart, or this test proves nothing.
+    assert max(len({msg.string[i] for i in ARABIC_FORM.values()}) for msg in plurals) >= 4
