@@ -1,0 +1,105 @@
+"""The whole system in one process: database check, both bots, the scheduler, and (without
+tokens) the local sandbox they talk to."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from types import TracebackType
+
+from bot.config import Settings
+from bot.flows.context import FlowSettings
+from bot.flows.engine import FlowEngine
+from bot.i18n import load_all_catalogs
+from bot.sandbox.server import SandboxServer
+from bot.telegram.client_bot import ClientBot
+from bot.telegram.staff_bot import StaffBot
+from scheduler.clock import Clock, SystemClock
+from scheduler.runner import build_scheduler
+from storage.db import Database
+from storage.models import StaffRole
+from storage.repositories import Staff
+
+log = logging.getLogger(__name__)
+
+# Fake tokens in Telegram's "<bot id>:<secret>" shape: the libraries check the shape.
+SANDBOX_CLIENT_TOKEN = "1000001:sandbox-client-bot"
+SANDBOX_STAFF_TOKEN = "1000002:sandbox-staff-bot"
+# The staff pane of the sandbox page writes as this user, registered as a demo admin.
+SANDBOX_ADMIN_ID = 700001
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    api_url: str
+    client_token: str
+    staff_token: str
+
+
+class System:
+    """Start with `async with System(settings):`; everything stops in reverse order on exit."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None,
+                 run_scheduler: bool = True) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.db = Database(settings.database_url)
+        self.engine = FlowEngine(self.db, self.clock, FlowSettings(
+            timezone=settings.timezone, state_ttl=timedelta(hours=settings.state_ttl_hours)))
+        self.sandbox: SandboxServer | None = None
+        self.client_bot: ClientBot | None = None
+        self.staff_bot: StaffBot | None = None
+        self.scheduler = build_scheduler(self.db, self.clock) if run_scheduler else None
+
+    async def __aenter__(self) -> System:
+        await self.start()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        await self.db.check_migrated()
+        load_all_catalogs()  # a missing or broken catalog stops the start, not a conversation
+        endpoints = await self._endpoints()
+        self.client_bot = ClientBot(endpoints.client_token, endpoints.api_url, self.engine)
+        self.staff_bot = StaffBot(endpoints.staff_token, endpoints.api_url, self.engine)
+        await self.client_bot.start()
+        await self.staff_bot.start()
+        if self.scheduler is not None:
+            self.scheduler.start()
+        if self.sandbox is not None:
+            log.info("Sandbox chat page: %s/", self.sandbox.url)
+
+    async def _endpoints(self) -> Endpoints:
+        settings = self.settings
+        if not settings.sandbox:
+            assert settings.client_token is not None and settings.staff_token is not None
+            return Endpoints(settings.telegram_api_url, settings.client_token.get_secret_value(),
+                             settings.staff_token.get_secret_value())
+        self.sandbox = SandboxServer(settings.sandbox_host, settings.sandbox_port)
+        self.sandbox.add_bot(SANDBOX_CLIENT_TOKEN, "kim_client_bot", "KIM", role="client")
+        self.sandbox.add_bot(SANDBOX_STAFF_TOKEN, "kim_staff_bot", "KIM Staff", role="staff")
+        await self.sandbox.start()
+        await self._ensure_demo_admin()
+        return Endpoints(self.sandbox.url, SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN)
+
+    async def _ensure_demo_admin(self) -> None:
+        """A fresh sandbox gets one admin, so the staff pane has someone to talk as."""
+        async with self.db.transaction() as session:
+            staff = Staff(session)
+            if await staff.count() == 0:
+                await staff.add(SANDBOX_ADMIN_ID, "Demo Admin", StaffRole.ADMIN, self.clock.now())
+                log.info("sandbox: registered the demo admin (Telegram id %d)", SANDBOX_ADMIN_ID)
+
+    async def stop(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        for bot in (self.staff_bot, self.client_bot):
+            if bot is not None:
+                await bot.stop()
+        if self.sandbox is not None:
+            await self.sandbox.stop()
+        await self.db.dispose()

@@ -1,0 +1,143 @@
+"""The `kimbot` command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+import click
+from pydantic import ValidationError
+
+from bot.config import Settings
+from storage.db import Database, DatabaseNotMigrated
+
+log = logging.getLogger("kimbot")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        messages = "; ".join(err["msg"] for err in exc.errors())
+        raise click.ClickException(f"configuration: {messages}") from exc
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler.executors.default"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@click.group()
+def main() -> None:
+    """kimbot: the KIM client bot and staff bot."""
+
+
+@main.command()
+def run() -> None:
+    """Start both bots and the scheduler; without tokens also the local sandbox."""
+    settings = _settings()
+    _configure_logging(settings.log_level)
+    try:
+        asyncio.run(_run(settings))
+    except DatabaseNotMigrated as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        pass
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import System
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with System(settings) as system:
+        if system.sandbox is not None:
+            click.echo(f"\nkimbot sandbox is running. Open {system.sandbox.url}/ in a browser.\n"
+                       "Stop with Ctrl+C.\n")
+        await stop.wait()
+
+
+@main.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Create or migrate the schema to this version."""
+    from storage.migrate import upgrade as do_upgrade
+
+    settings = _settings()
+    do_upgrade(settings.database_url)
+    click.echo("Database is up to date.")
+
+
+@db.command()
+def current() -> None:
+    """Show the schema revision of the database."""
+    settings = _settings()
+
+    async def show() -> str | None:
+        database = Database(settings.database_url)
+        try:
+            return await database.current_revision()
+        finally:
+            await database.dispose()
+
+    click.echo(asyncio.run(show()) or "none (run `kimbot db upgrade`)")
+
+
+@main.group()
+def staff() -> None:
+    """Staff accounts."""
+
+
+@staff.command("add-admin")
+@click.option("--telegram-id", type=int, required=True,
+              help="The admin's numeric Telegram user id.")
+@click.option("--name", required=True, help="Display name, e.g. 'A. Admin (KI)'.")
+def add_admin(telegram_id: int, name: str) -> None:
+    """Register the first admin (later staff join by invitation)."""
+    settings = _settings()
+    name = name.strip()
+    if not 0 < len(name) <= 100:
+        raise click.ClickException("the name must have 1 to 100 characters")
+    if telegram_id <= 0:
+        raise click.ClickException("the Telegram id is a positive number")
+    try:
+        member_id = asyncio.run(_add_admin(settings, telegram_id, name))
+    except DatabaseNotMigrated as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Admin {name} registered (staff id {member_id}).")
+
+
+async def _add_admin(settings: Settings, telegram_id: int, name: str) -> int:
+    from scheduler.clock import SystemClock
+    from storage.models import StaffRole
+    from storage.repositories import Staff
+
+    database = Database(settings.database_url)
+    try:
+        await database.check_migrated()
+        async with database.transaction() as session:
+            staff_repo = Staff(session)
+            existing = await staff_repo.by_telegram_id(telegram_id)
+            if existing is not None:
+                raise click.ClickException(
+                    f"Telegram id {telegram_id} is already registered ({existing.role}).")
+            member = await staff_repo.add(telegram_id, name, StaffRole.ADMIN,
+                                          SystemClock().now())
+            return member.id
+    finally:
+        await database.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""The client bot on python-telegram-bot: Telegram updates in, flow replies out, nothing else."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot as PtbBot
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.flows.client.menu import command_descriptions
+from bot.flows.engine import FlowEngine
+from bot.flows.events import BotKind, Event, EventKind, Outcome, Reply
+from bot.i18n import FALLBACK_LANGUAGE, LANGUAGES, translator
+from bot.telegram.content import unsupported_kind
+from bot.telegram.retry import Verdict, backoff, with_retries
+
+log = logging.getLogger(__name__)
+
+
+def classify(exc: Exception, attempt: int) -> Verdict:
+    if isinstance(exc, RetryAfter):
+        retry_after = exc.retry_after
+        seconds = retry_after if isinstance(retry_after, int | float) else retry_after.seconds
+        return Verdict(True, float(seconds))
+    if isinstance(exc, Forbidden | BadRequest):
+        return Verdict(False)  # blocked by the user, or a request that will never succeed
+    if isinstance(exc, NetworkError):
+        return Verdict(True, backoff(attempt))
+    return Verdict(False)
+
+
+def to_event(update: Update) -> Event | None:
+    """The flow event for an update, or None for updates the client bot ignores."""
+    if update.callback_query is not None:
+        query = update.callback_query
+        message = query.message
+        return Event(BotKind.CLIENT, message.chat.id if message else query.from_user.id,
+                     query.from_user.id, EventKind.ACTION, query.from_user.language_code,
+                     action=query.data or "",
+                     message_id=message.message_id if message else None)
+    message = update.message
+    if message is None or message.from_user is None or message.chat.type != ChatType.PRIVATE:
+        return None  # edits, channel posts, group chats: this bot talks one to one only
+    user = message.from_user
+    if message.text is not None:
+        return Event.from_text(BotKind.CLIENT, message.chat.id, user.id, message.text,
+                               user.language_code)
+    return Event(BotKind.CLIENT, message.chat.id, user.id, EventKind.UNSUPPORTED,
+                 user.language_code, content_type=unsupported_kind(message.to_dict()))
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.action)
+                                  for b in row] for row in reply.buttons])
+
+
+async def send_reply(bot: PtbBot, chat_id: int, reply: Reply,
+                     message_id: int | None = None) -> Message | bool:
+    markup = _markup(reply)
+    if reply.document is not None:
+        doc = reply.document
+        return await with_retries(lambda: bot.send_document(
+            chat_id, InputFile(doc.content, filename=doc.filename), caption=reply.text or None,
+            reply_markup=markup), classify)
+    if reply.edit and message_id is not None:
+        try:
+            return await with_retries(lambda: bot.edit_message_text(
+                reply.text, chat_id=chat_id, message_id=message_id, reply_markup=markup),
+                classify)
+        except BadRequest as exc:
+            if "not modified" in exc.message:
+                return True
+            # The message is gone or too old to edit: say it anew instead.
+            log.info("edit failed, sending instead: %s", exc.message)
+    return await with_retries(lambda: bot.send_message(chat_id, reply.text, reply_markup=markup),
+                              classify)
+
+
+async def deliver(bot: PtbBot, event: Event, outcome: Outcome) -> None:
+    edit_target = event.message_id
+    for reply in outcome.replies:
+        await send_reply(bot, event.chat_id, reply, edit_target if reply.edit else None)
+        if reply.edit:
+            edit_target = None  # one pressed message is replaced once
+
+
+class ClientBot:
+    """Owns the python-telegram-bot Application and its long polling."""
+
+    def __init__(self, token: str, api_url: str, engine: FlowEngine) -> None:
+        self.engine = engine
+        self.app: Application = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(f"{api_url}/bot")
+            .base_file_url(f"{api_url}/file/bot")
+            # Chats run concurrently; the flow engine keeps each chat's events in order.
+            .concurrent_updates(True)
+            .build()
+        )
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_error_handler(self._on_error)
+
+    async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            return
+        event = to_event(update)
+        if event is None:
+            return
+        outcome = await self.engine.handle(event)
+        if update.callback_query is not None:
+            # Telegram shows a spinner on the button until the press is answered.
+            await update.callback_query.answer(outcome.notice)
+        await deliver(context.bot, event, outcome)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        if isinstance(error, Forbidden):
+            log.info("client bot: the user blocked the bot; reply dropped")
+            return
+        log.error("client bot: update failed: %s", type(error).__name__, exc_info=error)
+
+    async def set_commands(self) -> None:
+        """The command menu in every language, so the '/' list speaks the person's language."""
+        bot = self.app.bot
+        for lang in LANGUAGES:
+            commands = [BotCommand(n, d) for n, d in command_descriptions(translator(lang.code))]
+            await bot.set_my_commands(commands, language_code=lang.code)
+        default = command_descriptions(translator(FALLBACK_LANGUAGE))
+        await bot.set_my_commands([BotCommand(n, d) for n, d in default])
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        try:
+            await self.set_commands()
+        except Exception:
+            log.warning("client bot: could not set the command menu", exc_info=True)
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(poll_interval=0.0, timeout=10,
+                                             allowed_updates=["message", "callback_query"])
+
+    async def stop(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()

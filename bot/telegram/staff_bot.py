@@ -1,0 +1,158 @@
+"""The staff bot on aiogram: Telegram updates in, flow replies out, nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatType
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from bot.flows.engine import FlowEngine
+from bot.flows.events import BotKind, Event, EventKind, Outcome, Reply
+from bot.flows.staff.texts import COMMANDS
+from bot.telegram.content import unsupported_kind
+from bot.telegram.retry import Verdict, backoff, with_retries
+
+log = logging.getLogger(__name__)
+
+
+def classify(exc: Exception, attempt: int) -> Verdict:
+    if isinstance(exc, TelegramRetryAfter):
+        return Verdict(True, float(exc.retry_after))
+    if isinstance(exc, TelegramForbiddenError | TelegramBadRequest):
+        return Verdict(False)
+    if isinstance(exc, TelegramNetworkError):
+        return Verdict(True, backoff(attempt))
+    return Verdict(False)
+
+
+def message_event(message: Message) -> Event | None:
+    user = message.from_user
+    if user is None or message.chat.type != ChatType.PRIVATE:
+        return None
+    if message.text is not None:
+        return Event.from_text(BotKind.STAFF, message.chat.id, user.id, message.text,
+                               user.language_code)
+    payload = message.model_dump(exclude_none=True)
+    return Event(BotKind.STAFF, message.chat.id, user.id, EventKind.UNSUPPORTED,
+                 user.language_code, content_type=unsupported_kind(payload))
+
+
+def callback_event(query: CallbackQuery) -> Event:
+    message = query.message
+    return Event(BotKind.STAFF, message.chat.id if message else query.from_user.id,
+                 query.from_user.id, EventKind.ACTION, query.from_user.language_code,
+                 action=query.data or "", message_id=message.message_id if message else None)
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=b.label, callback_data=b.action) for b in row]
+        for row in reply.buttons])
+
+
+async def send_reply(bot: Bot, chat_id: int, reply: Reply, message_id: int | None) -> None:
+    markup = _markup(reply)
+    if reply.document is not None:
+        doc = reply.document
+        await with_retries(lambda: bot.send_document(
+            chat_id, BufferedInputFile(doc.content, filename=doc.filename),
+            caption=reply.text or None, reply_markup=markup), classify)
+        return
+    if reply.edit and message_id is not None:
+        try:
+            await with_retries(lambda: bot.edit_message_text(
+                text=reply.text, chat_id=chat_id, message_id=message_id, reply_markup=markup),
+                classify)
+            return
+        except TelegramBadRequest as exc:
+            if "not modified" in exc.message:
+                return
+            log.info("edit failed, sending instead: %s", exc.message)
+    await with_retries(lambda: bot.send_message(chat_id, reply.text, reply_markup=markup),
+                       classify)
+
+
+async def deliver(bot: Bot, event: Event, outcome: Outcome) -> None:
+    edit_target = event.message_id
+    for reply in outcome.replies:
+        await send_reply(bot, event.chat_id, reply, edit_target if reply.edit else None)
+        if reply.edit:
+            edit_target = None
+
+
+class StaffBot:
+    """Owns the aiogram Bot, Dispatcher and the polling task."""
+
+    def __init__(self, token: str, api_url: str, engine: FlowEngine) -> None:
+        self.engine = engine
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+        self.bot = Bot(token, session=session)
+        self.dispatcher = Dispatcher()
+        router = Router(name="staff")
+        router.message.register(self._on_message)
+        router.callback_query.register(self._on_callback)
+        self.dispatcher.include_router(router)
+        self._polling: asyncio.Task[None] | None = None
+
+    async def _on_message(self, message: Message, bot: Bot) -> None:
+        event = message_event(message)
+        if event is not None:
+            await self._run(bot, event)
+
+    async def _on_callback(self, query: CallbackQuery, bot: Bot) -> None:
+        event = callback_event(query)
+        outcome = await self.engine.handle(event)
+        await query.answer(outcome.notice)
+        await self._deliver(bot, event, outcome)
+
+    async def _run(self, bot: Bot, event: Event) -> None:
+        await self._deliver(bot, event, await self.engine.handle(event))
+
+    async def _deliver(self, bot: Bot, event: Event, outcome: Outcome) -> None:
+        try:
+            await deliver(bot, event, outcome)
+        except TelegramForbiddenError:
+            log.info("staff bot: the user blocked the bot; reply dropped")
+        except Exception:
+            # aiogram would log it too, but without saying the update is lost for good.
+            log.exception("staff bot: could not deliver a reply")
+
+    async def start(self) -> None:
+        try:
+            await self.bot.set_my_commands([BotCommand(command=n, description=d)
+                                            for n, d in COMMANDS])
+        except Exception:
+            log.warning("staff bot: could not set the command menu", exc_info=True)
+        self._polling = asyncio.create_task(self.dispatcher.start_polling(
+            self.bot, handle_signals=False, close_bot_session=False, polling_timeout=10,
+            allowed_updates=["message", "callback_query"]))
+
+    async def stop(self) -> None:
+        if self._polling is not None:
+            try:
+                await self.dispatcher.stop_polling()
+            except RuntimeError:  # stopped before polling had begun
+                self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
+        await self.bot.session.close()

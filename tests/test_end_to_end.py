@@ -1,0 +1,131 @@
+"""The whole system: python-telegram-bot client bot and aiogram staff bot, long polling against
+the local Bot API-compatible server, driven as Telegram users would drive them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import SANDBOX_ADMIN_ID, SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN, System
+from bot.config import Settings
+from bot.flows.client.menu import COMMANDS
+from bot.flows.staff import texts as staff_texts
+from bot.i18n import LANGUAGES, translator
+from bot.sandbox.state import SimUser
+from tests.helpers import all_rows, rows_mentioning
+
+CLIENT, STAFF = SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN
+AR = translator("ar")
+
+
+def sandbox_settings(database_url: str) -> Settings:
+    return Settings(_env_file=None, database_url=database_url, sandbox_port=0,
+                    client_token=None, staff_token=None)
+
+
+@pytest.fixture
+async def system(sqlite_url, clock) -> AsyncIterator[System]:
+    async with System(sandbox_settings(sqlite_url), clock=clock, run_scheduler=False) as running:
+        yield running
+
+
+def button_data(entry: dict) -> list[str]:
+    return [b["callback_data"] for row in entry["buttons"] for b in row]
+
+
+async def say(server, token: str, user: SimUser, text: str, count: int = 1) -> list[dict]:
+    server.user_sends_text(token, user, text)
+    return await server.wait_for(token, user.id, count=count, timeout=10)
+
+
+async def press(server, token: str, user: SimUser, message_id: int, data: str,
+                count: int = 1) -> list[dict]:
+    server.user_presses(token, user, message_id, data)
+    return await server.wait_for(token, user.id, count=count, timeout=10)
+
+
+async def test_an_arabic_speaker_agrees_checks_and_deletes_their_data(system):
+    server = system.sandbox
+    amal = SimUser(100001, "Amal", "ar")
+
+    [hello] = await say(server, CLIENT, amal, "/start")
+    assert hello["text"] == AR._("Hello! Please choose your language.")
+    assert button_data(hello)[0] == "lang:ar"
+    assert len(button_data(hello)) == len(LANGUAGES)
+
+    edited, notice = await press(server, CLIENT, amal, hello["message_id"], "lang:ar", count=2)
+    assert edited["event"] == "edit" and edited["message_id"] == hello["message_id"]
+    assert edited["buttons"] == []  # the language list is gone once chosen
+    assert AR._("Before we start: about your data.") in notice["text"]
+    assert button_data(notice) == ["consent:yes", "consent:no"]
+
+    _, menu = await press(server, CLIENT, amal, notice["message_id"], "consent:yes", count=2)
+    assert menu["text"] == AR._("Main menu. What do you want to do?")
+    assert len((await all_rows(system.db))["clients"]) == 1
+
+    [mine] = await say(server, CLIENT, amal, "/mydata")
+    assert "100001" in mine["text"]
+
+    [ask] = await say(server, CLIENT, amal, "/delete")
+    [done] = await press(server, CLIENT, amal, ask["message_id"], "delete:yes")
+    assert done["text"] == AR._(
+        "Done. We deleted all your data. Write /start if you want to begin again.")
+    assert await rows_mentioning(system.db, amal.id) == []
+    rows = await all_rows(system.db)
+    assert rows["clients"] == [] and rows["conversation_states"] == []
+
+
+async def test_photos_and_forged_buttons_get_answers_and_change_nothing(system):
+    server = system.sandbox
+    olena = SimUser(100002, "Olena", "uk")
+    uk = translator("uk")
+
+    server.user_sends_unsupported(CLIENT, olena, "photo")
+    [answer] = await server.wait_for(CLIENT, olena.id, timeout=10)
+    assert answer["text"] == uk._(
+        "Sorry, I can only read text and buttons. Please write a message or tap a button.")
+    assert (await all_rows(system.db))["conversation_states"] == []
+
+    update = server.user_presses_raw(CLIENT, olena, 1, "delete:yes")
+    answered = await server.wait_for_callback_answer(CLIENT, update["callback_query"]["id"],
+                                                     timeout=10)
+    assert answered["text"] == uk._("This button is no longer valid.")
+    assert (await all_rows(system.db))["clients"] == []
+
+
+async def test_several_people_talk_at_once_each_in_their_language(system):
+    server = system.sandbox
+    people = [SimUser(200000 + i, f"User {i}", lang.code) for i, lang in enumerate(LANGUAGES)]
+    for person in people:
+        server.user_sends_text(CLIENT, person, "/start")
+    greetings = await asyncio.gather(*(server.wait_for(CLIENT, p.id, timeout=15)
+                                       for p in people))
+    for person, [greeting] in zip(people, greetings, strict=True):
+        expected = translator(person.language_code)._("Hello! Please choose your language.")
+        assert greeting["text"] == expected, person.language_code
+
+
+async def test_the_client_command_menu_is_set_in_every_language(system):
+    stored = system.sandbox.bot(CLIENT).commands
+    languages = {language for _scope, language in stored}
+    assert languages == {lang.code for lang in LANGUAGES} | {""}
+    arabic = next(cmds for (_scope, language), cmds in stored.items() if language == "ar")
+    assert [c["command"] for c in arabic] == [name for name, _ in COMMANDS]
+    assert arabic[1]["description"] == AR._("Main menu")
+
+
+async def test_the_staff_bot_refuses_strangers_and_welcomes_the_admin(system):
+    server = system.sandbox
+    stranger = SimUser(300001, "Fremd", "de")
+    [refusal] = await say(server, STAFF, stranger, "/start")
+    assert refusal["text"] == staff_texts.NOT_REGISTERED
+
+    admin = SimUser(SANDBOX_ADMIN_ID, "Demo Admin", "de")
+    [welcome] = await say(server, STAFF, admin, "/start")
+    assert welcome["text"].startswith("Willkommen, Demo Admin! Sie sind angemeldet: "
+                                      "Administration.")
+    server.user_sends_unsupported(STAFF, admin, "voice")
+    [answer] = await server.wait_for(STAFF, admin.id, timeout=10)
+    assert answer["text"] == staff_texts.UNSUPPORTED
