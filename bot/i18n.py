@@ -8,6 +8,7 @@ plural rules come from each catalog's header, and dates and times are formatted 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -58,6 +59,8 @@ _ALIASES = {"prs": "fa", "kmr": "ku", "pbu": "ps", "pus": "ps", "fas": "fa", "pe
 # Unicode isolates keep a left-to-right run (a time, a phone number, a Latin name) intact inside
 # right-to-left text, whatever characters surround it.
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+# A bot command as Telegram recognises one: a slash at the start or after white space.
+_COMMAND = re.compile(r"(?<!\S)/[a-z]+(?!\w)")
 
 
 def N_(msgid: str) -> str:
@@ -106,6 +109,11 @@ def isolate(value: object, rtl: bool) -> str:
     return f"{FSI}{text}{PDI}" if rtl and text else text
 
 
+def isolate_commands(text: str) -> str:
+    """Wrap each /command in isolates: in Arabic-script text "/delete" shows as "delete/"."""
+    return _COMMAND.sub(lambda m: isolate(m.group(0), rtl=True), text)
+
+
 class Translator:
     """Everything a flow needs to speak one language."""
 
@@ -128,6 +136,8 @@ class Translator:
         return self._fill(self._t.ngettext(singular, plural, n), {"n": n, **values})
 
     def _fill(self, template: str, values: dict[str, object]) -> str:
+        if self.rtl:
+            template = isolate_commands(template)
         return template.format(**{k: isolate(v, self.rtl) for k, v in values.items()})
 
     def date(self, moment: datetime) -> str:

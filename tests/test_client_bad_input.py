@@ -40,7 +40,7 @@ async def test_forged_buttons_change_nothing(chat_factory, sqlite_db, forged):
     chat = await consented(chat_factory())
     before = await all_rows(sqlite_db)
     outcome = await chat.press(forged)
-    assert outcome.notice == TI._("This button is no longer valid.")
+    assert outcome.notice == TI._("This button does not work any more.")
     after = await all_rows(sqlite_db)
     assert after["clients"] == before["clients"]
     assert [s["step"] for s in after["conversation_states"]] == [

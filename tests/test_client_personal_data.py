@@ -57,7 +57,7 @@ async def test_saying_no_to_delete_keeps_everything(chat_factory, sqlite_db):
     chat = await consented(chat_factory())
     await chat.send("/delete")
     outcome = await chat.press("delete:no")
-    assert translator("ar")._("Nothing was deleted.") in text(outcome)
+    assert translator("ar")._("We deleted nothing.") in text(outcome)
     assert len((await all_rows(sqlite_db))["clients"]) == 1
 
 
@@ -66,7 +66,7 @@ async def test_an_old_delete_button_erases_nothing(chat_factory, sqlite_db):
     await chat.send("/delete")
     await chat.send("/menu")  # the person moved on; the old confirmation is still on screen
     outcome = await chat.press("delete:yes")
-    assert outcome.notice == translator("ar")._("This button is no longer valid.")
+    assert outcome.notice == translator("ar")._("This button does not work any more.")
     assert len((await all_rows(sqlite_db))["clients"]) == 1
 
 

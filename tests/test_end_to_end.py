@@ -91,7 +91,7 @@ async def test_photos_and_forged_buttons_get_answers_and_change_nothing(system):
     update = server.user_presses_raw(CLIENT, olena, 1, "delete:yes")
     answered = await server.wait_for_callback_answer(CLIENT, update["callback_query"]["id"],
                                                      timeout=10)
-    assert answered["text"] == uk._("This button is no longer valid.")
+    assert answered["text"] == uk._("This button does not work any more.")
     assert (await all_rows(system.db))["clients"] == []
 
 

@@ -6,7 +6,7 @@ from bot.flows.actions import action
 from bot.flows.client import steps
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, Reply, rows
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, isolate
 
 # (command, description): the description doubles as the entry in Telegram's command menu.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -56,7 +56,8 @@ async def show_help(turn: ClientTurn) -> Outcome:
         tr._("You can write these commands:"),
     ]
     # Commands stay outside the translated text so no translation can break them.
-    lines += [f"/{name} – {description}" for name, description in command_descriptions(tr)]
+    lines += [f"{isolate('/' + name, tr.rtl)} – {description}"
+              for name, description in command_descriptions(tr)]
     return Outcome([turn.reply("\n".join(lines), back_to_menu(turn))])
 
 
@@ -87,5 +88,5 @@ async def unknown_command(turn: ClientTurn) -> Outcome:
 
 async def stale_button(turn: ClientTurn) -> Outcome:
     """A button we did not build, or one that belongs to a step the chat has left."""
-    notice = turn.tr._("This button is no longer valid.")
+    notice = turn.tr._("This button does not work any more.")
     return Outcome([turn.reply(notice, menu_buttons(turn))], notice=notice)

@@ -28,8 +28,8 @@ def privacy_notice(tr: Translator, version: str) -> str:
     """The notice as short lines: one idea each, plain words (A2)."""
     return "\n\n".join([
         tr._("Before we start: about your data."),
-        tr._("If you agree, we save your Telegram number, your language and the time you "
-             "agreed. Later also your appointments and your answers."),
+        tr._("If you agree, we save your Telegram ID, your language and when you agreed. "
+             "Later also your appointments and your answers."),
         tr._("Why: so that the KIM team can help you and remind you of appointments."),
         tr._("Who sees it: only the KIM team of your district. We do not give it to other "
              "offices without asking you."),

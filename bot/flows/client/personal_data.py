@@ -14,10 +14,10 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
     tr = turn.tr
     hours = int(turn.ctx.settings.state_ttl.total_seconds() // 3600)
     kept_briefly = tr.ngettext(
-        "For {n} hour after your last message we keep your language and where you are in "
-        "this chat. Then it is deleted automatically.",
-        "For {n} hours after your last message we keep your language and where you are in "
-        "this chat. Then it is deleted automatically.",
+        "We keep your language and your place in this chat for {n} hour after your last "
+        "message. Then we delete them automatically.",
+        "We keep your language and your place in this chat for {n} hours after your last "
+        "message. Then we delete them automatically.",
         hours)
     client = turn.client
     if client is None:
@@ -25,12 +25,12 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
         return Outcome([turn.reply(text, back_to_menu(turn))])
     lines = [
         tr._("This is everything we store about you:"),
-        "• " + tr._("Telegram number: {number}", number=client.telegram_id),
+        "• " + tr._("Telegram ID: {number}", number=client.telegram_id),
         "• " + tr._("Language: {language}", language=BY_CODE[client.language].native_name),
         "• " + tr._("You agreed to the privacy notice (version {version}) on {date} at {time}.",
                     version=client.consent_version, date=tr.date(client.consent_at),
                     time=tr.time(client.consent_at)),
-        "• " + tr._("Last contact: {date}", date=tr.date(client.last_seen_at)),
+        "• " + tr._("Your last message: {date}", date=tr.date(client.last_seen_at)),
         "",
         kept_briefly,
         tr._("You can delete everything with /delete."),
@@ -43,7 +43,7 @@ async def ask_delete(turn: ClientTurn) -> Outcome:
     turn.ctx.conversation.go(steps.CONFIRM_DELETE)
     buttons = rows([Button(tr._("Yes, delete everything"), action("delete", "yes"))],
                    [Button(tr._("No, keep it"), action("delete", "no"))])
-    text = tr._("Do you want to delete all your data? This cannot be undone.")
+    text = tr._("Do you want to delete all your data? You cannot get it back.")
     return Outcome([turn.reply(text, buttons)])
 
 
@@ -53,7 +53,7 @@ async def confirm_delete(turn: ClientTurn, answer: str) -> Outcome:
         return await stale_button(turn)
     tr = turn.tr
     if answer != "yes":
-        return Outcome([turn.reply(tr._("Nothing was deleted."), edit=True), menu(turn)])
+        return Outcome([turn.reply(tr._("We deleted nothing."), edit=True), menu(turn)])
     await turn.clients.erase(turn.ctx.event.user_id)
     turn.ctx.conversation.erased = True
     text = tr._("Done. We deleted all your data. Write /start if you want to begin again.")
