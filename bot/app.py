@@ -53,7 +53,11 @@ class System:
         self.scheduler = build_scheduler(self.db, self.clock) if run_scheduler else None
 
     async def __aenter__(self) -> System:
-        await self.start()
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()  # whatever did start (the sandbox, a bot) must not linger
+            raise
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
