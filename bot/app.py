@@ -30,6 +30,18 @@ SANDBOX_STAFF_TOKEN = "1000002:sandbox-staff-bot"
 SANDBOX_ADMIN_ID = 700001
 
 
+class StartupError(RuntimeError):
+    """A bot could not start: unreachable Bot API server or a refused token."""
+
+
+def redact(text: str, *secrets: str) -> str:
+    """`text` with every secret replaced; python-telegram-bot quotes refused tokens verbatim."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<token>")
+    return text
+
+
 @dataclass(frozen=True)
 class Endpoints:
     api_url: str
@@ -70,8 +82,15 @@ class System:
         endpoints = await self._endpoints()
         self.client_bot = ClientBot(endpoints.client_token, endpoints.api_url, self.engine)
         self.staff_bot = StaffBot(endpoints.staff_token, endpoints.api_url, self.engine)
-        await self.client_bot.start()
-        await self.staff_bot.start()
+        for name, bot in (("client", self.client_bot), ("staff", self.staff_bot)):
+            try:
+                await bot.start()
+            except Exception as exc:
+                reason = redact(f"{type(exc).__name__}: {exc}", endpoints.client_token,
+                                endpoints.staff_token)
+                raise StartupError(f"The {name} bot could not start against the Bot API at "
+                                   f"{endpoints.api_url} ({reason}). Check the token and "
+                                   "KIMBOT_TELEGRAM_API_URL.") from None
         if self.scheduler is not None:
             self.scheduler.start()
         if self.sandbox is not None:

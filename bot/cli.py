@@ -42,10 +42,12 @@ def run() -> None:
     """Start both bots and the scheduler; without tokens also the local sandbox."""
     settings = _settings()
     _configure_logging(settings.log_level)
+    from bot.app import StartupError
+
     try:
         asyncio.run(_run(settings))
-    except DatabaseNotMigrated as exc:
-        raise click.ClickException(str(exc)) from exc
+    except (DatabaseNotMigrated, StartupError) as exc:
+        raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         pass
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Start Debian's PostgreSQL on loopback for the test suite and print the URL to use as
-# KIMBOT_TEST_POSTGRES_URL. Needs root (for the postgres system user) and the `postgresql`
+# KIMBOT_TEST_POSTGRES_URL: the URL is the only thing written to standard output. Needs root (for the postgres system user) and the `postgresql`
 # package. The role may create databases: every test gets a fresh one and drops it.
 set -euo pipefail
 
 version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 if ! pg_lsclusters -h | grep -q "^$version main"; then
-  pg_createcluster "$version" main >/dev/null
+  pg_createcluster "$version" main >&2
 fi
-pg_ctlcluster "$version" main start 2>/dev/null || true  # already running is fine
+pg_ctlcluster "$version" main start >/dev/null 2>&1 || true  # already running is fine
 port=$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" {print $3}')
 
 for _ in $(seq 1 30); do

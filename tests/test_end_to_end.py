@@ -120,7 +120,7 @@ async def test_the_staff_bot_refuses_strangers_and_welcomes_the_admin(system):
     server = system.sandbox
     stranger = SimUser(300001, "Fremd", "de")
     [refusal] = await say(server, STAFF, stranger, "/start")
-    assert refusal["text"] == staff_texts.NOT_REGISTERED
+    assert refusal["text"] == staff_texts.NOT_REGISTERED.format(telegram_id=stranger.id)
 
     admin = SimUser(SANDBOX_ADMIN_ID, "Demo Admin", "de")
     [welcome] = await say(server, STAFF, admin, "/start")
@@ -129,3 +129,23 @@ async def test_the_staff_bot_refuses_strangers_and_welcomes_the_admin(system):
     server.user_sends_unsupported(STAFF, admin, "voice")
     [answer] = await server.wait_for(STAFF, admin.id, timeout=10)
     assert answer["text"] == staff_texts.UNSUPPORTED
+
+
+async def test_a_refused_token_stops_the_start_without_revealing_it(sqlite_url):
+    from bot.app import StartupError
+    from bot.sandbox import SandboxServer
+
+    server = SandboxServer()  # knows no bots: every token is refused with 401
+    await server.start()
+    try:
+        settings = Settings(_env_file=None, database_url=sqlite_url,
+                            client_token="111:very-secret-client", staff_token="222:very-secret",
+                            telegram_api_url=server.url)
+        with pytest.raises(StartupError) as failure:
+            async with System(settings, run_scheduler=False):
+                pass
+    finally:
+        await server.stop()
+    message = str(failure.value)
+    assert "client bot could not start" in message and server.url in message
+    assert "very-secret" not in message

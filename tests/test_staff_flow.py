@@ -18,16 +18,18 @@ async def register(db, clock, telegram_id: int, role=StaffRole.CASE_MANAGER,
 
 async def test_unknown_accounts_get_a_polite_german_refusal(chat_factory):
     chat = chat_factory(user_id=12345, language_code="ar", bot=BotKind.STAFF)
+    refusal = texts.NOT_REGISTERED.format(telegram_id=12345)
+    assert "Telegram-ID: 12345" in refusal  # what the admin needs to register the account
     for attempt in ("/start", "hallo", "/ich"):
-        assert text(await chat.send(attempt)) == texts.NOT_REGISTERED
-    assert text(await chat.send_unsupported("photo")) == texts.NOT_REGISTERED
-    assert text(await chat.press("anything")) == texts.NOT_REGISTERED
+        assert text(await chat.send(attempt)) == refusal
+    assert text(await chat.send_unsupported("photo")) == refusal
+    assert text(await chat.press("anything")) == refusal
 
 
 async def test_a_deactivated_account_learns_nothing(chat_factory, sqlite_db, clock):
     await register(sqlite_db, clock, 222, active=False)
     chat = chat_factory(user_id=222, bot=BotKind.STAFF)
-    assert text(await chat.send("/ich")) == texts.NOT_REGISTERED
+    assert text(await chat.send("/ich")) == texts.NOT_REGISTERED.format(telegram_id=222)
 
 
 async def test_registered_staff_are_welcomed_with_their_role(chat_factory, sqlite_db, clock):

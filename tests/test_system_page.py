@@ -72,4 +72,4 @@ async def test_arabic_start_consent_and_delete_through_the_page(sqlite_url, cloc
         await staff.locator(".user-id").press("Enter")
         await send(staff, "/start")
         await expect(staff.locator(".msg.bot .text").last).to_have_text(
-            staff_texts.NOT_REGISTERED)
+            staff_texts.NOT_REGISTERED.format(telegram_id=700999))

@@ -13,8 +13,9 @@ from storage.models import StaffMember
 async def handle(ctx: FlowContext) -> Outcome:
     member = ctx.person
     if not isinstance(member, StaffMember) or not member.active:
-        # An unknown or deactivated account learns nothing but how to get access.
-        return Outcome([Reply(texts.NOT_REGISTERED)])
+        # An unknown or deactivated account learns nothing but how to get access, and its own
+        # Telegram id, which the admin needs to register it.
+        return Outcome([Reply(texts.NOT_REGISTERED.format(telegram_id=ctx.event.user_id))])
     event = ctx.event
     if event.kind is EventKind.UNSUPPORTED:
         return Outcome([Reply(texts.UNSUPPORTED)])

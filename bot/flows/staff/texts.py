@@ -12,7 +12,8 @@ NOT_REGISTERED = (
     "Guten Tag! Dieser Bot ist nur für registrierte Mitarbeitende des Kommunalen "
     "Integrationsmanagements (KIM), für Ehrenamtliche und Partnerdienste. Ihr Konto ist hier "
     "nicht freigeschaltet. Eine Freischaltung erhalten Sie über eine Einladung Ihrer "
-    "Koordinierungsstelle. Ratsuchende schreiben bitte dem Bot für Ratsuchende."
+    "Koordinierungsstelle; nennen Sie dafür Ihre Telegram-ID: {telegram_id}. "
+    "Ratsuchende schreiben bitte dem Bot für Ratsuchende."
 )
 WELCOME = "Willkommen, {name}! Sie sind angemeldet: {role}."
 HELP_INTRO = "Das kann der Staff-Bot bisher:"
