@@ -107,6 +107,30 @@ async def test_several_people_talk_at_once_each_in_their_language(system):
         assert greeting["text"] == expected, person.language_code
 
 
+async def test_a_crash_in_one_update_is_answered_and_the_bot_keeps_running(system,
+                                                                           monkeypatch):
+    from bot.flows.events import BotKind
+
+    server = system.sandbox
+    handlers = system.engine._handlers
+    working = handlers[BotKind.CLIENT]
+
+    async def crash_on_help(ctx):
+        if ctx.event.command == "help":
+            raise RuntimeError("simulated bug")
+        return await working(ctx)
+
+    monkeypatch.setitem(handlers, BotKind.CLIENT, crash_on_help)
+    ahmad = SimUser(100003, "Ahmad", "fa")
+    fa = translator("fa")
+    await say(server, CLIENT, ahmad, "/start")
+    [sorry] = await say(server, CLIENT, ahmad, "/help")
+    assert sorry["text"] == fa._(
+        "Sorry, something went wrong on our side. Please try again in a moment.")
+    [menu] = await say(server, CLIENT, ahmad, "/menu")
+    assert menu["text"] == fa._("Main menu. What do you want to do?")
+
+
 async def test_the_client_command_menu_is_set_in_every_language(system):
     stored = system.sandbox.bot(CLIENT).commands
     languages = {language for _scope, language in stored}
