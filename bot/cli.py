@@ -28,7 +28,7 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler.executors.default"):
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

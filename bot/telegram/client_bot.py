@@ -108,6 +108,8 @@ class ClientBot:
             .base_file_url(f"{api_url}/file/bot")
             # Chats run concurrently; the flow engine keeps each chat's events in order.
             .concurrent_updates(True)
+            # Our scheduler drives timed work; PTB's own JobQueue would be a second one.
+            .job_queue(None)
             .build()
         )
         self.app.add_handler(TypeHandler(Update, self._on_update))
