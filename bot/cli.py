@@ -24,12 +24,25 @@ def _settings() -> Settings:
         raise click.ClickException(f"configuration: {messages}") from exc
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and a Bot API URL contains the bot token.
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+# Libraries whose logs would carry secrets or message texts below the given level: httpx logs
+# every request URL (which contains the bot token) at INFO; python-telegram-bot and aiogram log
+# the token URL, call parameters and received updates (people's texts) at DEBUG.
+_LIBRARY_FLOORS = {
+    "httpx": logging.WARNING, "httpcore": logging.WARNING, "aiohttp.access": logging.WARNING,
+    "aiohttp.client": logging.WARNING, "apscheduler": logging.WARNING,
+    "telegram": logging.INFO, "aiogram": logging.INFO,
+}
+
+
+def configure_logging(level: str) -> None:
+    """Log at `level`, but never let a library log tokens or message texts, whatever the level."""
+    numeric = logging.getLevelName(level.upper())
+    if not isinstance(numeric, int):
+        raise click.ClickException(f"unknown log level {level!r}")
+    logging.basicConfig(level=numeric, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(numeric)
+    for name, floor in _LIBRARY_FLOORS.items():
+        logging.getLogger(name).setLevel(max(floor, numeric))
 
 
 @click.group()
@@ -41,7 +54,7 @@ def main() -> None:
 def run() -> None:
     """Start both bots and the scheduler; without tokens also the local sandbox."""
     settings = _settings()
-    _configure_logging(settings.log_level)
+    configure_logging(settings.log_level)
     from bot.app import StartupError
 
     try:

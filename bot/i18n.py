@@ -148,9 +148,6 @@ class Translator:
         """A time in 24-hour form ("14:30"), as German offices state their hours."""
         return format_skeleton("Hm", moment.astimezone(self.tz), locale=self.locale)
 
-    def language_name(self, code: str) -> str:
-        return BY_CODE[code].native_name
-
 
 @cache
 def translator(code: str, timezone: str = "Europe/Berlin") -> Translator:

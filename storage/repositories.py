@@ -100,7 +100,8 @@ class Clients:
         return client
 
     async def erase(self, telegram_id: int) -> bool:
-        """Delete everything about this person; later tables hang off clients by foreign key."""
+        """Delete the client row. Tables added later that hold client data must be erased here
+        too (or hang off clients with ON DELETE CASCADE); the /delete tests check every table."""
         result = await self.session.execute(
             delete(Client).where(Client.telegram_id == telegram_id))
         return bool(result.rowcount)
@@ -125,11 +126,17 @@ class ConversationStates:
         self.session = session
 
     async def save(self, key: str, bot: str, step: str, language: str | None,
-                   data: dict[str, Any], now: datetime, ttl: timedelta, exists: bool) -> None:
-        """Write the state; `exists` says whether `load_chat` found a row for this key."""
+                   data: dict[str, Any], now: datetime, ttl: timedelta) -> None:
+        """Write the state: update the row, or insert it when there is none (any more).
+
+        Update first because it is the common case; a row the purge job removed since it was
+        read makes the update match nothing, and then the insert keeps the new step.
+        """
         params = {"v_key": key, "v_bot": bot, "v_step": step, "v_language": language,
                   "v_data": dict(data), "v_updated_at": now, "v_expires_at": now + ttl}
-        await self.session.execute(_UPDATE_STATE if exists else _INSERT_STATE, params)
+        result = await self.session.execute(_UPDATE_STATE, params)
+        if not result.rowcount:
+            await self.session.execute(_INSERT_STATE, params)
 
     async def delete(self, key: str) -> None:
         await self.session.execute(delete(ConversationState).where(ConversationState.key == key))

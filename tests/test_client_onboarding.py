@@ -127,3 +127,62 @@ async def test_a_restart_continues_the_conversation_at_its_step(sqlite_db, clock
 async def test_text_before_choosing_a_language_gets_the_language_list(chat_factory):
     outcome = await chat_factory(language_code="ru").send("привет")
     assert outcome.replies[0].buttons[0][0].action == "lang:ru"
+
+
+async def test_consent_counts_only_as_the_answer_to_the_notice_just_shown(chat_factory,
+                                                                          sqlite_db):
+    chat = chat_factory()
+    # A forged "I agree" with no conversation at all records nothing.
+    outcome = await chat.press("consent:yes")
+    assert outcome.notice == AR._("This button does not work any more.")
+    assert (await all_rows(sqlite_db))["clients"] == []
+
+    await chat.send("/start")
+    await chat.press("lang:ar")
+    await chat.send("/menu")  # the notice is still on screen, but the chat moved on
+    await chat.press("consent:yes")
+    assert (await all_rows(sqlite_db))["clients"] == []
+
+
+async def test_an_old_agree_button_after_delete_records_nothing(chat_factory, sqlite_db):
+    chat = chat_factory()
+    await chat.send("/start")
+    await chat.press("lang:ar")
+    await chat.press("consent:yes")
+    await chat.send("/delete")
+    await chat.press("delete:yes")
+    await chat.press("consent:yes")  # the old notice message still has its button
+    assert (await all_rows(sqlite_db))["clients"] == []
+
+
+async def test_consent_records_the_version_that_was_shown(sqlite_db, clock):
+    from tests.conftest import Chat
+
+    shown = Chat(FlowEngine(sqlite_db, clock, FlowSettings(privacy_notice_version="v-old")),
+                 5, "ar")
+    await shown.send("/start")
+    await shown.press("lang:ar")
+    # The notice changes (a deployment) while the person reads the old one.
+    agreed = Chat(FlowEngine(sqlite_db, clock, FlowSettings(privacy_notice_version="v-new")),
+                  5, "ar")
+    await agreed.press("consent:yes")
+    assert (await all_rows(sqlite_db))["clients"][0]["consent_version"] == "v-old"
+
+
+async def test_a_consented_person_pressing_continue_without_saving_keeps_their_data(
+        chat_factory, sqlite_db):
+    chat = chat_factory()
+    await chat.send("/start")
+    await chat.press("lang:ar")
+    await chat.press("consent:yes")
+    await chat.press("privacy")  # shows the notice with the menu, no consent buttons
+    await chat.send("/start")
+    await chat.press("lang:ar")  # consented: straight to the menu
+    outcome = await chat.press("consent:no")
+    assert AR._("OK. We save nothing about you.") not in text(outcome)
+    assert len((await all_rows(sqlite_db))["clients"]) == 1
+
+
+async def test_a_command_followed_by_a_new_line_is_still_the_command(chat_factory):
+    outcome = await chat_factory(language_code="ar").send("/start\nhallo")
+    assert text(outcome) == AR._("Hello! Please choose your language.")

@@ -37,7 +37,11 @@ async def test_mydata_without_consent_says_nothing_is_stored(chat_factory):
     body = text(await chat.send("/mydata"))
     de = translator("de")
     assert de._("We store nothing about you.") in body
-    assert "24" in body
+    assert de.ngettext(
+        "We keep your language and your place in this chat for {n} hour after your last "
+        "message. Then we delete them automatically.",
+        "We keep your language and your place in this chat for {n} hours after your last "
+        "message. Then we delete them automatically.", 24) in body
 
 
 async def test_delete_needs_one_confirmation_then_leaves_no_row(chat_factory, sqlite_db):
@@ -92,3 +96,40 @@ async def test_expired_short_memory_is_purged(chat_factory, sqlite_db, clock):
     assert (await all_rows(sqlite_db))["conversation_states"] == []
     # The conversation starts over: the app's language is suggested again.
     assert (await chat.send("/start")).replies[0].buttons[0][0].action == "lang:ar"
+
+
+async def test_the_short_memory_lasts_about_a_day_after_the_last_message(chat_factory,
+                                                                         sqlite_db, clock):
+    chat = chat_factory(language_code="ar")
+    await chat.send("/start")
+    await chat.press("lang:de")
+    clock.advance(timedelta(hours=11, minutes=54))
+    await chat.send("/help")  # the last message: the day starts again from here
+    clock.advance(timedelta(hours=23))
+    assert await purge_expired_states(sqlite_db, clock) == 0
+    assert text(await chat.send("/menu")) == translator("de")._(
+        "Main menu. What do you want to do?")
+    clock.advance(timedelta(hours=24, minutes=1))
+    assert await purge_expired_states(sqlite_db, clock) == 1
+
+
+async def test_after_the_short_memory_expires_a_consented_person_keeps_their_language(
+        chat_factory, sqlite_db, clock):
+    from bot.flows.context import FlowSettings
+    from bot.flows.engine import FlowEngine
+    from bot.flows.events import BotKind
+    from tests.conftest import Chat
+
+    chat = await consented(chat_factory(user_id=808, language_code="ar"), language="de")
+    clock.advance(timedelta(days=3))
+    assert text(await chat.send("/menu")) == translator("de")._(
+        "Main menu. What do you want to do?")
+
+    async def broken(ctx):
+        raise RuntimeError("boom")
+
+    clock.advance(timedelta(days=3))
+    crashing = Chat(FlowEngine(sqlite_db, clock, FlowSettings(),
+                               handlers={BotKind.CLIENT: broken}), 808, "ar")
+    assert text(await crashing.send("/menu")) == translator("de")._(
+        "Sorry, something went wrong on our side. Please try again in a moment.")

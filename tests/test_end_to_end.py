@@ -173,3 +173,51 @@ async def test_a_refused_token_stops_the_start_without_revealing_it(sqlite_url):
     message = str(failure.value)
     assert "client bot could not start" in message and server.url in message
     assert "very-secret" not in message
+
+
+async def test_a_refused_staff_token_stops_the_start_too(sqlite_url):
+    from bot.app import StartupError
+    from bot.sandbox import SandboxServer
+
+    server = SandboxServer()
+    server.add_bot("111:client-ok", "client_bot", "KIM", role="client")  # only the client
+    await server.start()
+    try:
+        settings = Settings(_env_file=None, database_url=sqlite_url, client_token="111:client-ok",
+                            staff_token="222:refused-staff", telegram_api_url=server.url)
+        with pytest.raises(StartupError, match="staff bot could not start") as failure:
+            async with System(settings, run_scheduler=False):
+                pass
+    finally:
+        await server.stop()
+    assert "refused-staff" not in str(failure.value)
+
+
+async def test_a_button_press_too_old_to_acknowledge_still_gets_its_reply(system):
+    server = system.sandbox
+    person = SimUser(100010, "Late", "uk")
+    [hello] = await say(server, CLIENT, person, "/start")
+    server.fail_next("answerCallbackQuery", 400,
+                     "Bad Request: query is too old and response timeout expired")
+    _, notice = await press(server, CLIENT, person, hello["message_id"], "lang:uk", count=2)
+    assert translator("uk")._("Before we start: about your data.") in notice["text"]
+
+
+async def test_documents_reach_the_chat_through_both_adapters(system):
+    from bot.flows.events import Document, Reply
+    from bot.telegram import client_bot, staff_bot
+
+    server = system.sandbox
+    person = SimUser(100012, "Doc", "de")
+    content = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    reply = Reply("Ihr Termin", document=Document("termin.ics", content, "text/calendar"))
+    for token, send in ((CLIENT, lambda: client_bot.send_reply(
+            system.client_bot.app.bot, person.id, reply)),
+                        (STAFF, lambda: staff_bot.send_reply(
+            system.staff_bot.bot, person.id, reply, None))):
+        server.register_user(token, person)
+        await send()
+        [entry] = [e for e in server.history(token, person.id) if e.get("document")]
+        assert entry["document"]["file_name"] == "termin.ics"
+        assert entry["text"] == "Ihr Termin"
+        assert server.file(entry["document"]["file_id"]).data == content

@@ -104,7 +104,7 @@ async def test_conversation_state_round_trip_and_purge(db):
     now = datetime(2026, 11, 23, tzinfo=UTC)
     async with db.transaction() as session:
         await ConversationStates(session).save("k1", "client", "menu", "ar", {"a": 1}, now,
-                                               timedelta(hours=24), exists=False)
+                                               timedelta(hours=24))
     async with db.transaction() as session:
         state, person = await load_chat(session, "k1", Client, 99)
         assert person is None
@@ -112,7 +112,7 @@ async def test_conversation_state_round_trip_and_purge(db):
         assert (state.step, state.language, state.data) == ("menu", "ar", {"a": 1})
         assert state.expires_at == now + timedelta(hours=24)
         await ConversationStates(session).save("k1", "client", "privacy", None, {}, now,
-                                               timedelta(hours=1), exists=True)
+                                               timedelta(hours=1))
     async with db.transaction() as session:
         state, _ = await load_chat(session, "k1", Client, 99)
         assert state is not None and (state.step, state.language) == ("privacy", None)

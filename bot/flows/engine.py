@@ -12,7 +12,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.flows.context import Conversation, FlowContext, FlowSettings
 from bot.flows.events import BotKind, Event, EventKind, Outcome, Reply
@@ -39,6 +39,8 @@ class FlowFailed(Exception):
         self.language = language
 
 Handler = Callable[[FlowContext], Awaitable[Outcome]]
+Deliver = Callable[[Outcome], Awaitable[None]]
+_EXPIRY_RESOLUTION = timedelta(hours=1)
 
 
 class FlowEngine:
@@ -70,22 +72,30 @@ class FlowEngine:
             self._locks[key] = lock
         return lock
 
-    async def handle(self, event: Event) -> Outcome:
-        language = negotiate(event.language_code)
+    async def handle(self, event: Event, deliver: Deliver | None = None) -> Outcome:
+        """Run `event` through its flow; `deliver` sends the outcome while the chat is still
+        locked, so one chat's replies leave in the order its messages came in."""
         try:
             key = await self._key(event)
-            async with self._lock(key):
-                return await self._handle_locked(event, key)
-        except FlowFailed as failure:
-            language = failure.language or language
-            log.exception("flow failed: bot=%s kind=%s command=%s action=%s", event.bot.value,
-                          event.kind.value, event.command, event.action.split(":", 1)[0])
-            return Outcome([self._apology(event, language)])
         except Exception:
-            # Never the text: it may hold things the person would not want in a log.
-            log.exception("flow failed: bot=%s kind=%s command=%s action=%s", event.bot.value,
-                          event.kind.value, event.command, event.action.split(":", 1)[0])
-            return Outcome([self._apology(event, language)])
+            log.exception("flow failed before the chat was known: bot=%s kind=%s",
+                          event.bot.value, event.kind.value)
+            outcome = Outcome([self._apology(event, negotiate(event.language_code))])
+            if deliver is not None:
+                await deliver(outcome)
+            return outcome
+        async with self._lock(key):
+            try:
+                outcome = await self._handle_locked(event, key)
+            except Exception as exc:
+                language = exc.language if isinstance(exc, FlowFailed) else None
+                # Kind only: a command or button text may hold what the person typed.
+                log.exception("flow failed: bot=%s kind=%s", event.bot.value, event.kind.value)
+                outcome = Outcome([self._apology(event, language
+                                                 or negotiate(event.language_code))])
+            if deliver is not None:
+                await deliver(outcome)
+            return outcome
 
     async def _handle_locked(self, event: Event, key: str) -> Outcome:
         now = self.clock.now()
@@ -101,23 +111,26 @@ class FlowEngine:
             try:
                 outcome = await self._handlers[event.bot](ctx)
             except Exception as exc:
-                raise FlowFailed(conversation.language) from exc
+                chosen = isinstance(person, Client) and person.language
+                raise FlowFailed(conversation.language or chosen or None) from exc
             if conversation.erased:
                 await states.delete(key)
             elif self._should_save(event, conversation, live, now):
                 await states.save(key, event.bot.value, conversation.step,
                                   conversation.language, conversation.data, now,
-                                  self.settings.state_ttl, exists=stored is not None)
+                                  self.settings.state_ttl)
             return outcome
 
     def _should_save(self, event: Event, conversation: Conversation,
                      stored: StoredState | None, now: datetime) -> bool:
         if event.kind is EventKind.UNSUPPORTED:
-            return False  # a photo or a voice note writes nothing at all
+            return False  # a photo or a voice note writes no state
         if conversation.changed:
             return True
-        # Keep an active conversation alive without a write on every single message.
-        return stored is not None and stored.expires_at - now < self.settings.state_ttl / 2
+        # Push the expiry on, but write at most once per resolution step instead of on every
+        # message: the state then lives between ttl - resolution and ttl after the last message.
+        resolution = min(_EXPIRY_RESOLUTION, self.settings.state_ttl / 24)
+        return stored is not None and stored.expires_at < now + self.settings.state_ttl - resolution
 
     def _apology(self, event: Event, language: str) -> Reply:
         if event.bot is BotKind.STAFF:

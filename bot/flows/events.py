@@ -45,7 +45,8 @@ class Event:
                   language_code: str | None = None) -> Event:
         """Build a TEXT or COMMAND event from a raw message text."""
         if text.startswith("/") and len(text) > 1:
-            head, _, argument = text[1:].partition(" ")
+            head, *rest = text[1:].split(None, 1)  # "/start\nhi" is the command start
+            argument = rest[0] if rest else ""
             # "/start@kimbot" is how Telegram addresses a bot in groups; drop the suffix.
             command = head.split("@", 1)[0].lower()
             return cls(bot, chat_id, user_id, EventKind.COMMAND, language_code,

@@ -7,6 +7,7 @@ import logging
 from telegram import Bot as PtbBot
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -14,7 +15,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.flows.client.menu import command_descriptions
@@ -96,6 +97,15 @@ async def deliver(bot: PtbBot, event: Event, outcome: Outcome) -> None:
             edit_target = None  # one pressed message is replaced once
 
 
+async def acknowledge(query: CallbackQuery, notice: str | None) -> None:
+    """Stop the button's spinner. A press Telegram no longer accepts an answer for (too old,
+    after downtime) must not cost the person the reply itself."""
+    try:
+        await query.answer(notice)
+    except TelegramError as exc:
+        log.info("client bot: button press not acknowledged (%s)", type(exc).__name__)
+
+
 class ClientBot:
     """Owns the python-telegram-bot Application and its long polling."""
 
@@ -121,11 +131,14 @@ class ClientBot:
         event = to_event(update)
         if event is None:
             return
-        outcome = await self.engine.handle(event)
-        if update.callback_query is not None:
-            # Telegram shows a spinner on the button until the press is answered.
-            await update.callback_query.answer(outcome.notice)
-        await deliver(context.bot, event, outcome)
+        query = update.callback_query
+
+        async def send(outcome: Outcome) -> None:
+            if query is not None:
+                await acknowledge(query, outcome.notice)
+            await deliver(context.bot, event, outcome)
+
+        await self.engine.handle(event, deliver=send)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error

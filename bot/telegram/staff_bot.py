@@ -10,6 +10,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -100,6 +101,14 @@ async def deliver(bot: Bot, event: Event, outcome: Outcome) -> None:
             edit_target = None
 
 
+async def acknowledge(query: CallbackQuery, notice: str | None) -> None:
+    """Stop the button's spinner; a press too old to answer must not cost the reply."""
+    try:
+        await query.answer(notice)
+    except TelegramAPIError as exc:
+        log.info("staff bot: button press not acknowledged (%s)", type(exc).__name__)
+
+
 class StaffBot:
     """Owns the aiogram Bot, Dispatcher and the polling task."""
 
@@ -117,16 +126,17 @@ class StaffBot:
     async def _on_message(self, message: Message, bot: Bot) -> None:
         event = message_event(message)
         if event is not None:
-            await self._run(bot, event)
+            await self.engine.handle(event, deliver=lambda outcome: self._deliver(
+                bot, event, outcome))
 
     async def _on_callback(self, query: CallbackQuery, bot: Bot) -> None:
         event = callback_event(query)
-        outcome = await self.engine.handle(event)
-        await query.answer(outcome.notice)
-        await self._deliver(bot, event, outcome)
 
-    async def _run(self, bot: Bot, event: Event) -> None:
-        await self._deliver(bot, event, await self.engine.handle(event))
+        async def send(outcome: Outcome) -> None:
+            await acknowledge(query, outcome.notice)
+            await self._deliver(bot, event, outcome)
+
+        await self.engine.handle(event, deliver=send)
 
     async def _deliver(self, bot: Bot, event: Event, outcome: Outcome) -> None:
         try:
@@ -134,10 +144,13 @@ class StaffBot:
         except TelegramForbiddenError:
             log.info("staff bot: the user blocked the bot; reply dropped")
         except Exception:
-            # aiogram would log it too, but without saying the update is lost for good.
+            # aiogram would log it too, but without saying the reply is lost for good.
             log.exception("staff bot: could not deliver a reply")
 
     async def start(self) -> None:
+        # Fails here, at start-up, for a refused token or an unreachable server; the polling
+        # task below would only log it and leave a dead staff bot behind a running system.
+        await self.bot.get_me()
         try:
             await self.bot.set_my_commands([BotCommand(command=n, description=d)
                                             for n, d in COMMANDS])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.flows.actions import action
 from bot.flows.client import steps
-from bot.flows.client.menu import menu, stale_button
+from bot.flows.client.menu import menu, menu_buttons, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, in_rows, rows
 from bot.i18n import BY_CODE, LANGUAGES, Translator, is_supported
@@ -28,11 +28,11 @@ def privacy_notice(tr: Translator, version: str) -> str:
     """The notice as short lines: one idea each, plain words (A2)."""
     return "\n\n".join([
         tr._("Before we start: about your data."),
-        tr._("If you agree, we save your Telegram ID, your language and when you agreed. "
-             "Later also your appointments and your answers."),
+        tr._("If you agree, we save your Telegram ID, your language, when you agreed and when "
+             "you last wrote to us. Later also your appointments and your answers."),
         tr._("Why: so that the KIM team can help you and remind you of appointments."),
-        tr._("Who sees it: only the KIM team of your district. We do not give it to other "
-             "offices without asking you."),
+        tr._("Who sees it: the KIM team of your district and the IT staff who run this "
+             "service. We do not give it to other offices without asking you."),
         tr._("Chats with bots in Telegram are not end-to-end encrypted. Please do not write "
              "about your health or your asylum case here."),
         tr._("You can see your data with /mydata. You can delete everything at any time "
@@ -55,8 +55,9 @@ async def show_privacy(turn: ClientTurn, edit: bool = False) -> Outcome:
         assert turn.client is not None
         agreed = tr._("You agreed on {date} at {time}.", date=tr.date(turn.client.consent_at),
                       time=tr.time(turn.client.consent_at))
-        return Outcome([turn.reply(f"{text}\n\n{agreed}", menu(turn).buttons, edit)])
-    turn.ctx.conversation.go(steps.PRIVACY)
+        return Outcome([turn.reply(f"{text}\n\n{agreed}", menu_buttons(turn), edit)])
+    # Remember which notice was shown: that is the version the person agrees to.
+    turn.ctx.conversation.go(steps.PRIVACY, notice=turn.ctx.settings.privacy_notice_version)
     return Outcome([turn.reply(text, consent_buttons(tr), edit)])
 
 
@@ -75,12 +76,17 @@ async def choose_language(turn: ClientTurn, code: str) -> Outcome:
 
 
 async def answer_consent(turn: ClientTurn, answer: str) -> Outcome:
-    tr = turn.tr
     ctx = turn.ctx
+    shown = ctx.conversation.data.get("notice")
+    if ctx.conversation.step != steps.PRIVACY or not isinstance(shown, str):
+        # Consent counts only as the answer to the notice just shown, never from an old button.
+        return await stale_button(turn)
+    if turn.consented:
+        return Outcome([menu(turn)])
+    tr = turn.tr
     if answer == "yes":
         turn.client = await turn.clients.record_consent(
-            ctx.event.user_id, turn.language, ctx.settings.privacy_notice_version,
-            ctx.clock.now())
+            ctx.event.user_id, turn.language, shown, ctx.clock.now())
         text = tr._("Thank you! You can delete your data at any time with /delete.")
     else:
         text = tr._("OK. We save nothing about you.")

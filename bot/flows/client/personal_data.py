@@ -30,7 +30,7 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
         "• " + tr._("You agreed to the privacy notice (version {version}) on {date} at {time}.",
                     version=client.consent_version, date=tr.date(client.consent_at),
                     time=tr.time(client.consent_at)),
-        "• " + tr._("Your last message: {date}", date=tr.date(client.last_seen_at)),
+        "• " + tr._("Last contact: {date}", date=tr.date(client.last_seen_at)),
         "",
         kept_briefly,
         tr._("You can delete everything with /delete."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.flows.context import FlowContext
-from bot.flows.events import Button, Reply
+from bot.flows.events import Button, EventKind, Reply
 from bot.i18n import Translator, is_supported, negotiate
 from storage.models import Client
 from storage.repositories import Clients
@@ -25,7 +25,8 @@ class ClientTurn:
         client = ctx.person
         if not isinstance(client, Client | None):
             raise TypeError("the client flow needs a client row from the engine")
-        if client is not None:
+        # A photo or a voice note changes nothing, not even the time of last contact.
+        if client is not None and ctx.event.kind is not EventKind.UNSUPPORTED:
             now = ctx.clock.now()
             if now - client.last_seen_at >= _LAST_SEEN_RESOLUTION:
                 client.last_seen_at = now

@@ -1,0 +1,59 @@
+"""Logs never carry bot tokens or what people wrote, even at DEBUG."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.app import SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN, System
+from bot.cli import _LIBRARY_FLOORS, configure_logging
+from bot.sandbox.state import SimUser
+from tests.test_end_to_end import sandbox_settings
+
+SECRET_TEXT = "mein-asylbescheid-geheim-4711"
+
+
+@pytest.fixture
+def restore_levels():
+    names = ["", *_LIBRARY_FLOORS]
+    saved = {name: logging.getLogger(name).level for name in names}
+    yield
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+
+
+async def test_debug_logs_hold_no_token_and_no_message_text(sqlite_url, clock, caplog,
+                                                            restore_levels):
+    caplog.set_level(logging.DEBUG)
+    configure_logging("DEBUG")
+    async with System(sandbox_settings(sqlite_url), clock=clock, run_scheduler=False) as system:
+        server = system.sandbox
+        person = SimUser(100077, "Test", "de")
+        server.user_sends_text(SANDBOX_CLIENT_TOKEN, person, "/start")
+        await server.wait_for(SANDBOX_CLIENT_TOKEN, person.id, timeout=10)
+        server.user_sends_text(SANDBOX_CLIENT_TOKEN, person, SECRET_TEXT)
+        await server.wait_for(SANDBOX_CLIENT_TOKEN, person.id, timeout=10)
+        server.user_sends_text(SANDBOX_CLIENT_TOKEN, person, f"/{SECRET_TEXT.replace('-', '_')}")
+        await server.wait_for(SANDBOX_CLIENT_TOKEN, person.id, timeout=10)
+        server.user_sends_text(SANDBOX_STAFF_TOKEN, person, SECRET_TEXT)
+        await server.wait_for(SANDBOX_STAFF_TOKEN, person.id, timeout=10)
+    logged = caplog.text
+    assert logged, "nothing was logged at all: the test would prove nothing"
+    for secret in (SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN, "geheim"):
+        assert secret not in logged
+
+
+async def test_crash_log_names_no_command(sqlite_db, clock, caplog):
+    from bot.flows.engine import FlowEngine
+    from bot.flows.events import BotKind, Event
+
+    async def broken(ctx):
+        raise RuntimeError("boom")
+
+    engine = FlowEngine(sqlite_db, clock, handlers={BotKind.CLIENT: broken})
+    with caplog.at_level(logging.ERROR):
+        await engine.handle(Event.from_text(BotKind.CLIENT, 1, 1,
+                                            "/ich_habe_einen_ablehnungsbescheid", "de"))
+    assert "flow failed" in caplog.text
+    assert "ablehnungsbescheid" not in caplog.text
