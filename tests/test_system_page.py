@@ -70,6 +70,7 @@ async def test_arabic_start_consent_and_delete_through_the_page(sqlite_url, cloc
         # Another simulated staff account is a stranger to the staff bot.
         await staff.locator(".user-id").fill("700999")
         await staff.locator(".user-id").press("Enter")
+        await expect(staff.locator(".msg")).to_have_count(0)  # the new user's empty chat
         await send(staff, "/start")
         await expect(staff.locator(".msg.bot .text").last).to_have_text(
             staff_texts.NOT_REGISTERED.format(telegram_id=700999))

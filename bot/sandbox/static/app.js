@@ -206,16 +206,18 @@ class ChatPane {
   }
 
   async switchToId(id) {
+    if (!id) return;
+    // Switch at once, so whatever is typed next is written by this user, not the previous one.
+    this.switchUser({ ...this.readUser(), id });
+    if (!this.bot) return;
     // Returning to a user the sandbox already knows restores their name and language.
-    let known = null;
-    if (this.bot && id) {
-      const { users } = await api(`/sandbox/chats?bot=${encodeURIComponent(this.bot.username)}`)
-        .catch(() => ({ users: [] }));
-      known = users.find((u) => u.id === id);
+    const { users } = await api(`/sandbox/chats?bot=${encodeURIComponent(this.bot.username)}`)
+      .catch(() => ({ users: [] }));
+    const known = users.find((u) => u.id === id);
+    if (known && this.user.id === id) {
+      this.saveUser({ id, first_name: known.first_name, language_code: known.language_code || null });
+      this.showUser();
     }
-    this.switchUser(known
-      ? { id, first_name: known.first_name, language_code: known.language_code || null }
-      : { ...this.readUser(), id });
   }
 
   switchUser(user) {
