@@ -154,5 +154,117 @@ async def _add_admin(settings: Settings, telegram_id: int, name: str) -> int:
         await database.dispose()
 
 
+@main.group()
+def offices() -> None:
+    """The offer catalogue: offices and services the finder answers with."""
+
+
+def _database(settings: Settings) -> Database:
+    return Database(settings.database_url)
+
+
+@offices.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def offices_import(files: tuple[str, ...]) -> None:
+    """Check FILES (YAML and CSV, see docs/catalogue-format.md), then import them together.
+
+    Every problem is listed with file, line and field; if there is any, nothing is imported.
+    Each region in the files replaces that region's stored catalogue.
+    """
+    from scheduler.clock import SystemClock
+    from storage.catalogue_io import CatalogueImportError, import_catalogue
+
+    settings = _settings()
+
+    async def run() -> str:
+        database = _database(settings)
+        try:
+            await database.check_migrated()
+            return str(await import_catalogue(database, files, SystemClock().now()))
+        finally:
+            await database.dispose()
+
+    try:
+        report = asyncio.run(run())
+    except (DatabaseNotMigrated, CatalogueImportError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Imported:\n{report}")
+
+
+@offices.command("export")
+@click.option("--region", "region_id", help="Region (Kreis) id; needed if several are stored.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]), default="yaml",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+def offices_export(region_id: str | None, fmt: str, output: str | None) -> None:
+    """Write a stored region's catalogue in the import format."""
+    from storage.catalogue_io import export_catalogue
+    from storage.catalogue_repo import load_catalogue
+
+    settings = _settings()
+
+    async def run() -> str:
+        database = _database(settings)
+        try:
+            await database.check_migrated()
+            chosen = region_id
+            if chosen is None:
+                async with database.transaction() as session:
+                    stored = [region.id for region, _, _ in await load_catalogue(session)]
+                if len(stored) != 1:
+                    raise click.ClickException(
+                        "choose a region with --region: " + (", ".join(stored) or "none stored"))
+                chosen = stored[0]
+            return await export_catalogue(database, chosen, fmt)  # type: ignore[arg-type]
+        finally:
+            await database.dispose()
+
+    try:
+        text = asyncio.run(run())
+    except (DatabaseNotMigrated, LookupError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@offices.command("demand")
+@click.option("--month", required=True, help="YYYY-MM")
+def offices_demand(month: str) -> None:
+    """Anonymous finder demand for a month, as CSV: what was asked where, and whether an
+    offer existed. Evidence of gaps for the system level (KIM Systemebene)."""
+    import csv
+    import re
+    import sys
+
+    from storage.demand import demand_for_month
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise click.ClickException("--month must look like 2026-11")
+    year, number = (int(part) for part in month.split("-"))
+    settings = _settings()
+
+    async def run() -> list:
+        database = _database(settings)
+        try:
+            await database.check_migrated()
+            async with database.transaction() as session:
+                return await demand_for_month(session, year, number)
+        finally:
+            await database.dispose()
+
+    try:
+        rows = asyncio.run(run())
+    except DatabaseNotMigrated as exc:
+        raise click.ClickException(str(exc)) from None
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["month", "region", "town", "topic", "language", "offer_found", "count"])
+    for row in rows:
+        writer.writerow([month, row.region_id, row.town_id, row.topic, row.language,
+                         "yes" if row.offer_found else "no", row.count])
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,11 +6,21 @@ keep that file true when a column is added here.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Integer, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
@@ -30,6 +40,8 @@ class Client(Base):
     language: Mapped[str] = mapped_column(String(8))
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     consent_version: Mapped[str] = mapped_column(String(20))
+    # The town chosen in the office finder, remembered to skip the question next time.
+    town: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -86,3 +98,56 @@ class InstanceSecret(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
+
+
+class CatalogueRegion(Base):
+    """A Kreis or kreisfreie Stadt whose offer catalogue was imported."""
+
+    __tablename__ = "catalogue_regions"
+
+    id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    name: Mapped[str] = mapped_column(String(150))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CatalogueTown(Base):
+    __tablename__ = "catalogue_towns"
+
+    id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    region_id: Mapped[str] = mapped_column(
+        String(63), ForeignKey("catalogue_regions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)  # the order of the import file
+
+
+class CatalogueOffice(Base):
+    """One office or service. `document` holds the validated record (bot.catalogue.model.Office):
+    the finder routes in memory, so the columns are only what imports and exports select on."""
+
+    __tablename__ = "catalogue_offices"
+
+    id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    region_id: Mapped[str] = mapped_column(
+        String(63), ForeignKey("catalogue_regions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class FinderDemand(Base):
+    """How often the finder was asked what, per day: anonymous by construction (no user id),
+    so it survives erasure requests and can be exported as evidence of gaps."""
+
+    __tablename__ = "finder_demand"
+    __table_args__ = (
+        UniqueConstraint("day", "region_id", "town_id", "topic", "language", "offer_found",
+                         name="uq_finder_demand_bucket"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    region_id: Mapped[str] = mapped_column(String(63))
+    town_id: Mapped[str] = mapped_column(String(63))
+    topic: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8))
+    offer_found: Mapped[bool] = mapped_column(Boolean)
+    count: Mapped[int] = mapped_column(Integer)

@@ -46,3 +46,33 @@ def test_half_configured_tokens_are_refused(tmp_path):
     result = invoke(["run"], tmp_path, KIMBOT_CLIENT_TOKEN="123:abc")
     assert result.exit_code != 0
     assert "KIMBOT_STAFF_TOKEN" in result.output
+
+
+def test_offices_import_reports_every_problem_and_imports_nothing(tmp_path):
+    invoke(["db", "upgrade"], tmp_path)
+    broken = tmp_path / "kreis.yaml"
+    broken.write_text("region: {id: x, name: X}\ntowns:\n  - {id: a, name: A}\noffices:\n"
+                      "  - id: o1\n    type: jobcenter\n    name: O\n    towns: [b]\n"
+                      "    topics: [nope]\n    description: {de: D}\n", encoding="utf-8")
+    result = invoke(["offices", "import", str(broken)], tmp_path)
+    assert result.exit_code != 0
+    assert f"{broken}:8: towns: unknown town 'b'" in result.output
+    assert f"{broken}:9: topics: unknown topic 'nope'" in result.output
+    assert "nothing imported" in result.output
+    assert "choose a region" in invoke(["offices", "export"], tmp_path).output
+
+
+def test_offices_import_export_round_trip_and_demand(tmp_path):
+    from bot.catalogue.samples import RBK
+
+    invoke(["db", "upgrade"], tmp_path)
+    imported = invoke(["offices", "import", str(RBK)], tmp_path)
+    assert imported.exit_code == 0
+    assert "rbk (Rheinisch-Bergischer Kreis): 8 towns" in imported.output
+    exported = tmp_path / "rbk-export.yaml"
+    assert invoke(["offices", "export", "--output", str(exported)], tmp_path).exit_code == 0
+    again = invoke(["offices", "import", str(exported)], tmp_path)
+    assert again.exit_code == 0, again.output
+    demand = invoke(["offices", "demand", "--month", "2026-11"], tmp_path)
+    assert demand.output.splitlines()[0] == "month,region,town,topic,language,offer_found,count"
+    assert invoke(["offices", "demand", "--month", "11/2026"], tmp_path).exit_code != 0
