@@ -37,6 +37,7 @@ catalogs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.updates_per_second
+	$(BIN)/python -m bench.finder_answer
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -107,6 +107,7 @@ class System:
         self.sandbox.add_bot(SANDBOX_STAFF_TOKEN, "kim_staff_bot", "KIM Staff", role="staff")
         await self.sandbox.start()
         await self._ensure_demo_admin()
+        await self._ensure_sample_catalogue()
         return Endpoints(self.sandbox.url, SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN)
 
     async def _ensure_demo_admin(self) -> None:
@@ -116,6 +117,18 @@ class System:
             if await staff.count() == 0:
                 await staff.add(SANDBOX_ADMIN_ID, "Demo Admin", StaffRole.ADMIN, self.clock.now())
                 log.info("sandbox: registered the demo admin (Telegram id %d)", SANDBOX_ADMIN_ID)
+
+    async def _ensure_sample_catalogue(self) -> None:
+        """A fresh sandbox gets the Rheinisch-Bergischer Kreis sample, so the finder answers."""
+        from bot.catalogue.samples import RBK
+        from storage.catalogue_io import import_catalogue
+        from storage.catalogue_repo import has_catalogue
+
+        async with self.db.transaction() as session:
+            if await has_catalogue(session):
+                return
+        await import_catalogue(self.db, [RBK], self.clock.now())
+        log.info("sandbox: imported the sample catalogue (Rheinisch-Bergischer Kreis)")
 
     async def stop(self) -> None:
         if self.scheduler is not None and self.scheduler.running:

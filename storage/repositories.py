@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -22,7 +22,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Client, ConversationState, InstanceSecret, StaffMember, StaffRole
+from storage.models import (
+    CatalogueOffice,
+    CatalogueRegion,
+    Client,
+    ConversationState,
+    InstanceSecret,
+    StaffMember,
+    StaffRole,
+)
 from storage.types import UTCDateTime
 
 
@@ -165,3 +173,13 @@ class Staff:
 
     async def count(self) -> int:
         return await self.session.scalar(select(func.count()).select_from(StaffMember)) or 0
+
+
+async def catalogue_stamp(session: AsyncSession) -> tuple[int, int, datetime | None]:
+    """Changes whenever a catalogue import lands: (regions, offices, latest import time)."""
+    regions, latest = (await session.execute(
+        select(func.count(CatalogueRegion.id), func.max(CatalogueRegion.imported_at)))).one()
+    offices = await session.scalar(select(func.count(CatalogueOffice.id)))
+    if isinstance(latest, datetime) and latest.tzinfo is None:
+        latest = latest.replace(tzinfo=UTC)
+    return int(regions), int(offices or 0), latest

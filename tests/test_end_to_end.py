@@ -137,7 +137,7 @@ async def test_the_client_command_menu_is_set_in_every_language(system):
     assert languages == {lang.code for lang in LANGUAGES} | {""}
     arabic = next(cmds for (_scope, language), cmds in stored.items() if language == "ar")
     assert [c["command"] for c in arabic] == [name for name, _ in COMMANDS]
-    assert arabic[1]["description"] == AR._("Main menu")
+    assert arabic[2]["description"] == AR._("Main menu")
 
 
 async def test_the_staff_bot_refuses_strangers_and_welcomes_the_admin(system):
@@ -221,3 +221,17 @@ async def test_documents_reach_the_chat_through_both_adapters(system):
         assert entry["document"]["file_name"] == "termin.ics"
         assert entry["text"] == "Ihr Termin"
         assert server.file(entry["document"]["file_id"]).data == content
+
+
+async def test_the_finder_through_telegram_with_the_sample_catalogue(system):
+    server = system.sandbox
+    person = SimUser(100020, "Ahmad", "fa")
+    fa = translator("fa")
+    await say(server, CLIENT, person, "/start")
+    [topics] = await say(server, CLIENT, person, "/find")
+    assert topics["text"] == fa._("What do you need help with? Tap a topic or write a few words.")
+    [towns] = await press(server, CLIENT, person, topics["message_id"], "topic:debts")
+    assert "town:kuerten" in button_data(towns)
+    replies = await press(server, CLIENT, person, towns["message_id"], "town:kuerten", count=2)
+    assert replies[0]["text"] == fa._("Here you can get help:")
+    assert "🏢" in replies[1]["text"]

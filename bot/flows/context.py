@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogue.cache import CatalogueCache
 from bot.flows.events import Event
 from bot.i18n import Translator, translator
 from scheduler.clock import Clock
@@ -52,6 +53,7 @@ class FlowContext:
     conversation: Conversation
     # The client or staff row of the person writing, loaded with the state; None if unknown.
     person: Client | StaffMember | None = None
+    catalogue: CatalogueCache = field(default_factory=lambda: CatalogueCache())
 
     def tr(self, language: str) -> Translator:
         return translator(language, self.settings.timezone)

@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot.catalogue.cache import CatalogueCache
 from bot.flows.context import Conversation, FlowContext, FlowSettings
 from bot.flows.events import BotKind, Event, EventKind, Outcome, Reply
 from bot.i18n import negotiate, translator
@@ -58,6 +59,7 @@ class FlowEngine:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())
         self._secret: bytes | None = None
+        self.catalogue = CatalogueCache()
 
     async def _key(self, event: Event) -> str:
         if self._secret is None:
@@ -107,7 +109,8 @@ class FlowEngine:
             live = stored if stored is not None and stored.expires_at > now else None
             conversation = (Conversation(live.step, live.language, dict(live.data))
                             if live else Conversation())
-            ctx = FlowContext(event, session, self.clock, self.settings, conversation, person)
+            ctx = FlowContext(event, session, self.clock, self.settings, conversation, person,
+                              self.catalogue)
             try:
                 outcome = await self._handlers[event.bot](ctx)
             except Exception as exc:

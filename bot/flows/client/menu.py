@@ -11,6 +11,7 @@ from bot.i18n import N_, Translator, isolate
 # (command, description): the description doubles as the entry in Telegram's command menu.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start again and choose the language")),
+    ("find", N_("Find the right office")),
     ("menu", N_("Main menu")),
     ("language", N_("Change the language")),
     ("mydata", N_("Show my data")),
@@ -29,6 +30,7 @@ def menu_buttons(turn: ClientTurn) -> tuple[tuple[Button, ...], ...]:
     privacy = (Button(tr._("Delete my data"), action("delete")) if turn.consented
                else Button(tr._("Save my data"), action("privacy")))
     return rows(
+        [Button(tr._("Find an office"), action("finder"))],
         [Button(tr._("My data"), action("mydata")), Button(tr._("Language"), action("language"))],
         [Button(tr._("Help"), action("help")), privacy],
     )

@@ -31,11 +31,19 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
                     version=client.consent_version, date=tr.date(client.consent_at),
                     time=tr.time(client.consent_at)),
         "• " + tr._("Last contact: {date}", date=tr.date(client.last_seen_at)),
+        *(["• " + tr._("Town for the office search: {town}",
+                       town=await _town_name(turn, client.town))] if client.town else []),
         "",
         kept_briefly,
         tr._("You can delete everything with /delete."),
     ]
     return Outcome([turn.reply("\n".join(lines), back_to_menu(turn))])
+
+
+async def _town_name(turn: ClientTurn, town_id: str) -> str:
+    index = await turn.ctx.catalogue.index(turn.ctx.session)
+    town = index.towns.get(town_id)
+    return town.name if town else town_id
 
 
 async def ask_delete(turn: ClientTurn) -> Outcome:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.flows.actions import parse_action
-from bot.flows.client import menu, onboarding, personal_data, steps
+from bot.flows.client import finder, menu, onboarding, personal_data, steps
 from bot.flows.client.turn import ClientTurn
 from bot.flows.context import FlowContext
 from bot.flows.events import EventKind, Outcome
@@ -20,15 +20,22 @@ _COMMANDS: dict[str, Simple] = {
     "mydata": personal_data.show_my_data,
     "delete": personal_data.ask_delete,
     "privacy": onboarding.show_privacy,
+    "find": finder.ask_topic,
 }
 
 # Buttons without an argument mirror the commands; those with one are listed separately.
-_PLAIN_ACTIONS: dict[str, Simple] = {name: handler for name, handler in _COMMANDS.items()
-                                     if name != "start"}
+_PLAIN_ACTIONS: dict[str, Simple] = {
+    **{name: handler for name, handler in _COMMANDS.items() if name not in ("start", "find")},
+    "finder": finder.ask_topic,
+    "finder_town": finder.change_town,
+}
 _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "lang": onboarding.choose_language,
     "consent": onboarding.answer_consent,
     "delete": personal_data.confirm_delete,
+    "topic": finder.choose_topic,
+    "town": finder.choose_town,
+    "age": finder.choose_age,
 }
 _YES_NO = {"yes", "no"}
 
@@ -68,4 +75,5 @@ async def _on_text(turn: ClientTurn) -> Outcome:
     if turn.ctx.conversation.step in ("", steps.CHOOSE_LANGUAGE) and not turn.consented:
         # Someone who writes "hello" before choosing a language gets the language list.
         return await onboarding.ask_language(turn)
-    return await menu.not_understood(turn)
+    # Anything else written is a question for the office finder; no match shows the topics.
+    return await finder.free_text(turn)
