@@ -17,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -151,3 +152,112 @@ class FinderDemand(Base):
     language: Mapped[str] = mapped_column(String(8))
     offer_found: Mapped[bool] = mapped_column(Boolean)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class CaseManagerWorkplace(Base):
+    """Where a case manager works (a catalogue office), for which towns, and when."""
+
+    __tablename__ = "case_manager_workplaces"
+    __table_args__ = (UniqueConstraint("staff_member_id", "office_id",
+                                       name="uq_workplace_staff_office"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_member_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), index=True)
+    # A catalogue office id; no foreign key, because imports replace the catalogue wholesale.
+    office_id: Mapped[str] = mapped_column(String(63))
+    towns: Mapped[list[str]] = mapped_column(JSON)
+    # Schedules in the opening-hours syntax (bot/catalogue/schedule.py).
+    working_hours: Mapped[str] = mapped_column(String(500))
+    consultation_hours: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class OfficeBookingRules(Base):
+    """Durations and buffers of one office; offices without a row use the defaults."""
+
+    __tablename__ = "office_booking_rules"
+
+    office_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    first_interview_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    follow_up_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    lead_time_minutes: Mapped[int] = mapped_column(Integer, default=120)
+
+
+class Absence(Base):
+    """A blocked time of a case manager: leave, illness, training, a blocked afternoon."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_member_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AppointmentKind(StrEnum):
+    FIRST_INTERVIEW = "first_interview"  # always in person at the office
+    FOLLOW_UP = "follow_up"
+
+
+class Channel(StrEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    MISSED = "missed"
+
+
+OPEN_STATUSES = (AppointmentStatus.BOOKED.value, AppointmentStatus.CONFIRMED.value)
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (
+        CheckConstraint("kind IN ('first_interview', 'follow_up')", name="ck_appointments_kind"),
+        CheckConstraint("channel IN ('in_person', 'phone', 'video')",
+                        name="ck_appointments_channel"),
+        CheckConstraint("status IN ('booked', 'confirmed', 'cancelled', 'attended', 'missed')",
+                        name="ck_appointments_status"),
+        CheckConstraint("kind <> 'first_interview' OR channel = 'in_person'",
+                        name="ck_first_interview_in_person"),
+        CheckConstraint("ends_at > starts_at", name="ck_appointments_order"),
+        Index("ix_appointments_staff_start", "staff_member_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Erasing a client (/delete) erases their appointments too, after the case manager is told.
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           index=True)
+    staff_member_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    office_id: Mapped[str] = mapped_column(String(63))
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10), default=AppointmentStatus.BOOKED.value)
+    cancelled_by: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    interpreter_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AppointmentSlot(Base):
+    """The database's guarantee against double booking: an open appointment claims every
+    5-minute unit it covers, and a unit can be claimed once per case manager."""
+
+    __tablename__ = "appointment_slots"
+
+    staff_member_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"),
+                                                 primary_key=True)
+    unit_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True)

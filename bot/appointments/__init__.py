@@ -1,0 +1,1 @@
+"""Appointments with a KIM case manager: free slots, booking, cancelling and rescheduling."""
