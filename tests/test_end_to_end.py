@@ -204,19 +204,20 @@ async def test_a_button_press_too_old_to_acknowledge_still_gets_its_reply(system
 
 
 async def test_documents_reach_the_chat_through_both_adapters(system):
-    from bot.flows.events import Document, Reply
-    from bot.telegram import client_bot, staff_bot
+    from bot.flows.events import BotKind, Document, Event, EventKind, Outcome, Reply
+    from bot.telegram.client_bot import PtbChatApi
+    from bot.telegram.delivery import deliver
+    from bot.telegram.staff_bot import AiogramChatApi
 
     server = system.sandbox
     person = SimUser(100012, "Doc", "de")
     content = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     reply = Reply("Ihr Termin", document=Document("termin.ics", content, "text/calendar"))
-    for token, send in ((CLIENT, lambda: client_bot.send_reply(
-            system.client_bot.app.bot, person.id, reply)),
-                        (STAFF, lambda: staff_bot.send_reply(
-            system.staff_bot.bot, person.id, reply, None))):
+    for token, api, bot_kind in ((CLIENT, PtbChatApi(system.client_bot.app.bot), BotKind.CLIENT),
+                                 (STAFF, AiogramChatApi(system.staff_bot.bot), BotKind.STAFF)):
         server.register_user(token, person)
-        await send()
+        event = Event(bot_kind, person.id, person.id, EventKind.TEXT)
+        await deliver(api, event, Outcome([reply]))
         [entry] = [e for e in server.history(token, person.id) if e.get("document")]
         assert entry["document"]["file_name"] == "termin.ics"
         assert entry["text"] == "Ihr Termin"

@@ -11,7 +11,6 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
-    Message,
     Update,
 )
 from telegram.constants import ChatType
@@ -20,9 +19,10 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.flows.client.menu import command_descriptions
 from bot.flows.engine import FlowEngine
-from bot.flows.events import BotKind, Event, EventKind, Outcome, Reply
+from bot.flows.events import BotKind, Document, Event, EventKind, Outcome, Reply
 from bot.i18n import FALLBACK_LANGUAGE, LANGUAGES, translator
 from bot.telegram.content import unsupported_kind
+from bot.telegram.delivery import EditRefused, deliver
 from bot.telegram.retry import Verdict, backoff, with_retries
 
 log = logging.getLogger(__name__)
@@ -67,34 +67,29 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
                                   for b in row] for row in reply.buttons])
 
 
-async def send_reply(bot: PtbBot, chat_id: int, reply: Reply,
-                     message_id: int | None = None) -> Message | bool:
-    markup = _markup(reply)
-    if reply.document is not None:
-        doc = reply.document
-        return await with_retries(lambda: bot.send_document(
-            chat_id, InputFile(doc.content, filename=doc.filename), caption=reply.text or None,
-            reply_markup=markup), classify)
-    if reply.edit and message_id is not None:
+class PtbChatApi:
+    """The delivery operations in python-telegram-bot's words, with retries."""
+
+    def __init__(self, bot: PtbBot) -> None:
+        self.bot = bot
+
+    async def send_text(self, chat_id: int, reply: Reply) -> None:
+        await with_retries(lambda: self.bot.send_message(chat_id, reply.text,
+                                                         reply_markup=_markup(reply)), classify)
+
+    async def send_document(self, chat_id: int, document: Document, reply: Reply) -> None:
+        await with_retries(lambda: self.bot.send_document(
+            chat_id, InputFile(document.content, filename=document.filename),
+            caption=reply.text or None, reply_markup=_markup(reply)), classify)
+
+    async def edit_text(self, chat_id: int, message_id: int, reply: Reply) -> None:
         try:
-            return await with_retries(lambda: bot.edit_message_text(
-                reply.text, chat_id=chat_id, message_id=message_id, reply_markup=markup),
-                classify)
+            await with_retries(lambda: self.bot.edit_message_text(
+                reply.text, chat_id=chat_id, message_id=message_id,
+                reply_markup=_markup(reply)), classify)
         except BadRequest as exc:
-            if "not modified" in exc.message:
-                return True
-            # The message is gone or too old to edit: say it anew instead.
-            log.info("edit failed, sending instead: %s", exc.message)
-    return await with_retries(lambda: bot.send_message(chat_id, reply.text, reply_markup=markup),
-                              classify)
-
-
-async def deliver(bot: PtbBot, event: Event, outcome: Outcome) -> None:
-    edit_target = event.message_id
-    for reply in outcome.replies:
-        await send_reply(bot, event.chat_id, reply, edit_target if reply.edit else None)
-        if reply.edit:
-            edit_target = None  # one pressed message is replaced once
+            if "not modified" not in exc.message:
+                raise EditRefused(exc.message) from exc
 
 
 async def acknowledge(query: CallbackQuery, notice: str | None) -> None:
@@ -136,7 +131,7 @@ class ClientBot:
         async def send(outcome: Outcome) -> None:
             if query is not None:
                 await acknowledge(query, outcome.notice)
-            await deliver(context.bot, event, outcome)
+            await deliver(PtbChatApi(context.bot), event, outcome)
 
         await self.engine.handle(event, deliver=send)
 

@@ -26,9 +26,10 @@ from aiogram.types import (
 )
 
 from bot.flows.engine import FlowEngine
-from bot.flows.events import BotKind, Event, EventKind, Outcome, Reply
+from bot.flows.events import BotKind, Document, Event, EventKind, Outcome, Reply
 from bot.flows.staff.texts import COMMANDS
 from bot.telegram.content import unsupported_kind
+from bot.telegram.delivery import EditRefused, deliver
 from bot.telegram.retry import Verdict, backoff, with_retries
 
 log = logging.getLogger(__name__)
@@ -71,34 +72,29 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
         for row in reply.buttons])
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply, message_id: int | None) -> None:
-    markup = _markup(reply)
-    if reply.document is not None:
-        doc = reply.document
-        await with_retries(lambda: bot.send_document(
-            chat_id, BufferedInputFile(doc.content, filename=doc.filename),
-            caption=reply.text or None, reply_markup=markup), classify)
-        return
-    if reply.edit and message_id is not None:
+class AiogramChatApi:
+    """The delivery operations in aiogram's words, with retries."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send_text(self, chat_id: int, reply: Reply) -> None:
+        await with_retries(lambda: self.bot.send_message(chat_id, reply.text,
+                                                         reply_markup=_markup(reply)), classify)
+
+    async def send_document(self, chat_id: int, document: Document, reply: Reply) -> None:
+        await with_retries(lambda: self.bot.send_document(
+            chat_id, BufferedInputFile(document.content, filename=document.filename),
+            caption=reply.text or None, reply_markup=_markup(reply)), classify)
+
+    async def edit_text(self, chat_id: int, message_id: int, reply: Reply) -> None:
         try:
-            await with_retries(lambda: bot.edit_message_text(
-                text=reply.text, chat_id=chat_id, message_id=message_id, reply_markup=markup),
-                classify)
-            return
+            await with_retries(lambda: self.bot.edit_message_text(
+                text=reply.text, chat_id=chat_id, message_id=message_id,
+                reply_markup=_markup(reply)), classify)
         except TelegramBadRequest as exc:
-            if "not modified" in exc.message:
-                return
-            log.info("edit failed, sending instead: %s", exc.message)
-    await with_retries(lambda: bot.send_message(chat_id, reply.text, reply_markup=markup),
-                       classify)
-
-
-async def deliver(bot: Bot, event: Event, outcome: Outcome) -> None:
-    edit_target = event.message_id
-    for reply in outcome.replies:
-        await send_reply(bot, event.chat_id, reply, edit_target if reply.edit else None)
-        if reply.edit:
-            edit_target = None
+            if "not modified" not in exc.message:
+                raise EditRefused(exc.message) from exc
 
 
 async def acknowledge(query: CallbackQuery, notice: str | None) -> None:
@@ -140,7 +136,7 @@ class StaffBot:
 
     async def _deliver(self, bot: Bot, event: Event, outcome: Outcome) -> None:
         try:
-            await deliver(bot, event, outcome)
+            await deliver(AiogramChatApi(bot), event, outcome)
         except TelegramForbiddenError:
             log.info("staff bot: the user blocked the bot; reply dropped")
         except Exception:
