@@ -59,8 +59,12 @@ async def open_count(session: AsyncSession, client_id: int, now: datetime) -> in
 async def book(session: AsyncSession, *, client_id: int, staff_member_id: int, office_id: str,
                kind: AppointmentKind, channel: Channel, starts_at: datetime,
                duration: timedelta, now: datetime, interpreter_language: str | None = None,
-               max_open: int = 2) -> Appointment:
-    """Book the time or raise SlotTaken / TooManyAppointments; the session stays usable."""
+               max_open: int = 2, buffer: timedelta = timedelta(0)) -> Appointment:
+    """Book the time or raise SlotTaken / TooManyAppointments; the session stays usable.
+
+    The claimed units include `buffer` after the end, so the database also keeps the office's
+    buffer between two appointments booked at the same moment.
+    """
     if kind is AppointmentKind.FIRST_INTERVIEW and channel is not Channel.IN_PERSON:
         raise ValueError("the first interview is always in person")
     if not timedelta(0) < duration <= LONGEST_APPOINTMENT:
@@ -79,7 +83,7 @@ async def book(session: AsyncSession, *, client_id: int, staff_member_id: int, o
             await session.flush()
             session.add_all(AppointmentSlot(staff_member_id=staff_member_id, unit_start=unit,
                                             appointment_id=appointment.id)
-                            for unit in units(starts_at, appointment.ends_at))
+                            for unit in units(starts_at, appointment.ends_at + buffer))
             await session.flush()
     except IntegrityError as exc:
         raise SlotTaken from exc
@@ -95,9 +99,15 @@ async def owned(session: AsyncSession, appointment_id: int,
     return appointment
 
 
+class NotCancellable(Exception):
+    """Already cancelled, attended, missed or over: an old button must not rewrite history."""
+
+
 async def cancel(session: AsyncSession, appointment: Appointment, by: str,
                  now: datetime) -> None:
     """Cancel and free the time at once; the row stays for the case manager's overview."""
+    if appointment.status not in OPEN_STATUSES or appointment.ends_at <= now:
+        raise NotCancellable
     appointment.status = AppointmentStatus.CANCELLED.value
     appointment.cancelled_by = by
     appointment.updated_at = now

@@ -135,8 +135,9 @@ class CatalogueOffice(Base):
 
 
 class FinderDemand(Base):
-    """How often the finder was asked what, per day: anonymous by construction (no user id),
-    so it survives erasure requests and can be exported as evidence of gaps."""
+    """How often the finder was asked what, per week: anonymous by construction (no user id,
+    `day` is the Monday of the week), so it survives erasure requests and can be exported as
+    evidence of gaps."""
 
     __tablename__ = "finder_demand"
     __table_args__ = (

@@ -92,3 +92,16 @@ async def test_no_slot_on_a_public_holiday(db):
     assert {"2026-12-23", "2026-12-30"} <= days  # Wednesdays
     # Fridays 25 December and 1 January are public holidays in NRW: no times at all.
     assert not days & {"2026-12-25", "2027-01-01"}
+
+
+async def test_a_deactivated_case_manager_gets_no_new_appointments(db):
+    from sqlalchemy import update
+
+    from storage.models import StaffMember
+
+    first, second, _ = await setup_two_managers(db)
+    async with db.transaction() as session:
+        await session.execute(update(StaffMember).where(StaffMember.id == second)
+                              .values(active=False))
+    assert await options_for(db, "kuerten") == []
+    assert {o.staff_member_id for o in await options_for(db, "odenthal")} == {first}

@@ -144,3 +144,30 @@ async def test_erasing_the_person_erases_their_appointments(db):
     async with db.transaction() as session:
         assert await session.scalar(select(Appointment.id)) is None
         assert await session.scalar(select(AppointmentSlot.unit_start)) is None
+
+
+async def test_the_buffer_is_guarded_by_the_database_too(db):
+    manager, [first, second] = await people(db, 2)
+    buffer = timedelta(minutes=10)
+    async with db.transaction() as session:
+        await book(session, **booking(manager, first), buffer=buffer)  # 10:00-11:00 (+10)
+    with pytest.raises(SlotTaken):
+        async with db.transaction() as session:
+            await book(session, **booking(manager, second, TEN + HOUR, HALF,
+                                          AppointmentKind.FOLLOW_UP), buffer=buffer)
+
+
+async def test_an_old_cancel_button_cannot_rewrite_a_past_or_cancelled_appointment(db):
+    from storage.appointments import NotCancellable
+
+    manager, [client] = await people(db, 1)
+    async with db.transaction() as session:
+        appointment = await book(session, **booking(manager, client))
+    async with db.transaction() as session:
+        mine = await owned(session, appointment.id, client)
+        with pytest.raises(NotCancellable):
+            await cancel(session, mine, "client", TEN + timedelta(hours=2))  # already over
+        await cancel(session, mine, "client", NOW)
+        with pytest.raises(NotCancellable):
+            await cancel(session, mine, "staff", NOW)  # twice
+        assert mine.cancelled_by == "client"

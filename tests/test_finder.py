@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -112,6 +112,7 @@ async def test_free_text_finds_the_topic_or_offers_the_list(finder_engine):
     chat = await started(finder_engine, 81, "de", consent=False)
     found = await chat.send("Ich brauche eine Wohnung")
     assert "town:roesrath" in actions(found)  # the topic is known, the town is asked next
+    await chat.send("/menu")
     unknown = await chat.send("blablub")
     assert text(unknown) == translator("de")._("I found no topic for your words. Please "
                                                "choose one:")
@@ -177,3 +178,61 @@ async def test_mydata_shows_the_remembered_town_and_delete_removes_it(finder_eng
     await chat.press("delete:yes")
     assert await rows_mentioning(sqlite_db, 82) == []
     assert (await all_rows(sqlite_db))["clients"] == []
+
+
+async def test_a_written_town_name_is_understood(finder_engine):
+    chat = await started(finder_engine, 83, "de", consent=False)
+    await chat.press("topic:debts")
+    de = translator("de")
+    assert de._("Here you can get help:") in text(await chat.send("Rösrath"))
+    await chat.press("topic:health")  # the town is kept now; ask another town by name
+    await chat.press("finder_town")
+    assert de._("Here you can get help:") in text(await chat.send("wermels"))
+
+
+async def test_an_unknown_written_town_asks_again_and_does_not_switch_the_topic(finder_engine,
+                                                                               sqlite_db):
+    chat = await started(finder_engine, 84, "de", consent=False)
+    await chat.press("topic:debts")
+    again = await chat.send("Odessa")
+    de = translator("de")
+    assert de._("Please write the name of your town.") in text(again)
+    assert "town:odenthal" in actions(again)
+    assert de._("Here you can get help:") in text(await chat.send("Odenthal"))
+    [demand] = (await all_rows(sqlite_db))["finder_demand"]
+    assert demand["topic"] == "debts"  # not housing, which "Odenthal" once matched as "ode"
+
+
+async def test_the_age_answer_survives_a_catalogue_import_that_removed_the_town(
+        finder_engine, sqlite_db, clock, tmp_path):
+    chat = await started(finder_engine, 85, "de", consent=False)
+    await chat.press("topic:language_courses")
+    await chat.press("town:burscheid")  # the age question is open now
+    smaller = tmp_path / "rbk.yaml"
+    smaller.write_text(
+        "region: {id: rbk, name: Rheinisch-Bergischer Kreis}\n"
+        "towns:\n  - {id: odenthal, name: Odenthal}\n"
+        "offices:\n  - id: kim-odenthal\n    type: kim_case_management\n"
+        "    name: KIM Odenthal\n    towns: [odenthal]\n    topics: [letters]\n"
+        "    description: {de: Beratung}\n", encoding="utf-8")
+    clock.advance(timedelta(minutes=1))
+    await import_catalogue(sqlite_db, [smaller], clock.now())
+    outcome = await chat.press("age:27")
+    assert text(outcome) == translator("de")._(
+        "What do you need help with? Tap a topic or write a few words.")
+
+
+async def test_demand_is_counted_per_week_on_its_monday(finder_engine, sqlite_db):
+    chat = await started(finder_engine, 86, "de", consent=False)
+    await chat.press("topic:debts")
+    await chat.press("town:odenthal")
+    [demand] = (await all_rows(sqlite_db))["finder_demand"]
+    assert demand["day"].weekday() == 0
+
+
+async def test_mydata_without_consent_names_the_town_kept_in_the_conversation(finder_engine):
+    chat = await started(finder_engine, 87, "de", consent=False)
+    await chat.press("topic:debts")
+    await chat.press("town:overath")
+    body = text(await chat.send("/mydata"))
+    assert translator("de")._("Town for the office search: {town}", town="Overath") in body

@@ -138,3 +138,16 @@ def test_keywords_are_long_enough_and_not_repeated():
             assert not short, f"{topic}/{code}: too short to be specific: {short}"
             # A repeated keyword counts twice and skews the ranking.
             assert len(set(normal)) == len(normal), f"{topic}/{code}: repeated keyword"
+
+
+@pytest.mark.parametrize("text", ["Wann ist das Amt offen oder zu?", "Was passiert jetzt?",
+                                  "Ich muss eher zum Amt", "Ich will billig einkaufen",
+                                  "Ich komme aus Odessa"])
+def test_short_keywords_do_not_hit_everyday_words(text):
+    assert default_matcher().topics(text) == []
+
+
+def test_accents_are_judged_by_their_own_letter_in_mixed_scripts():
+    # A Ukrainian ї before a German ä must not keep the umlaut, nor lose its own dots.
+    assert normalize("Мої питання: Ausländerbehörde") == "мої питання auslanderbehorde"
+    assert default_matcher().topics("Мої питання: Ausländerbehörde")[0] == "residence"

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.appointments.slots import SlotRules, free_slots
 from bot.catalogue.schedule import Schedule, parse
 from storage.appointments import absence_ranges, busy_ranges
-from storage.models import AppointmentKind, CaseManagerWorkplace, OfficeBookingRules
+from storage.models import AppointmentKind, CaseManagerWorkplace, OfficeBookingRules, StaffMember
 
 DEFAULT_RULES = OfficeBookingRules(office_id="", first_interview_minutes=60,
                                    follow_up_minutes=30, buffer_minutes=10,
@@ -44,8 +44,11 @@ def slot_rules(rules: OfficeBookingRules, kind: AppointmentKind, days: int) -> S
 
 async def workplaces_for_town(session: AsyncSession, town_id: str) -> list[CaseManagerWorkplace]:
     # Towns are a short JSON list per workplace; a Kreis has at most a few hundred workplaces.
-    rows = await session.scalars(select(CaseManagerWorkplace)
-                                 .order_by(CaseManagerWorkplace.staff_member_id))
+    rows = await session.scalars(
+        select(CaseManagerWorkplace)
+        .join(StaffMember, StaffMember.id == CaseManagerWorkplace.staff_member_id)
+        .where(StaffMember.active.is_(True))  # someone who left gets no new appointments
+        .order_by(CaseManagerWorkplace.staff_member_id))
     return [workplace for workplace in rows if town_id in workplace.towns]
 
 

@@ -18,6 +18,7 @@ import yaml
 from bot.catalogue.topics import TOPIC_BY_CODE
 
 KEYWORDS_FILE = Path(__file__).parent / "keywords.yaml"
+SHORT = 3  # Latin keywords this short match whole words only
 # Arabic, Persian and Pashto write the same letter in several forms, and add short vowels that
 # people mostly leave out: fold them so "مدرسه" and "مَدْرَسَة" meet.
 _ARABIC_FOLDS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا",
@@ -31,17 +32,18 @@ def normalize(text: str) -> str:
     text = _MARKS.sub("", text).translate(_ARABIC_FOLDS)
     # Strip Latin accents (é -> e, ü -> u) but keep other scripts' letters whole.
     decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in decomposed
-                   if not (unicodedata.combining(c) and "LATIN" in _base_name(decomposed, c)))
+    text = "".join(c for i, c in enumerate(decomposed)
+                   if not (unicodedata.combining(c) and _follows_latin(decomposed, i)))
     text = unicodedata.normalize("NFC", text)
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-def _base_name(decomposed: str, mark: str) -> str:
-    # A combining mark belongs to the letter before it; only Latin letters lose theirs.
-    index = decomposed.index(mark)
-    base = decomposed[index - 1] if index else ""
-    return unicodedata.name(base, "") if base else ""
+def _follows_latin(decomposed: str, index: int) -> bool:
+    # A combining mark belongs to the nearest letter before it; only Latin letters lose theirs.
+    for base in reversed(decomposed[:index]):
+        if not unicodedata.combining(base):
+            return "LATIN" in unicodedata.name(base, "")
+    return False
 
 
 def _is_arabic_script(word: str) -> bool:
@@ -86,6 +88,10 @@ def _matches(keyword: str, normal: str, tokens: list[str]) -> bool:
     if _is_arabic_script(keyword):
         # Arabic-script words take prefixes (ال, و, ب): look inside the word too.
         return any(keyword in token for token in tokens)
+    if len(keyword) <= SHORT and keyword.isascii():
+        # Short Latin keywords as word beginnings hit everyday words ("ode" in "oder",
+        # "pass" in "passiert"): they must be the whole word.
+        return keyword in tokens
     # Elsewhere a keyword is a word's beginning: "wohn" finds "wohnung", "wohnen".
     return any(token.startswith(keyword) for token in tokens)
 

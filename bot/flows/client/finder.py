@@ -7,7 +7,7 @@ remembered so the next search skips that question.
 
 from __future__ import annotations
 
-from bot.catalogue.keywords import default_matcher
+from bot.catalogue.keywords import default_matcher, normalize
 from bot.catalogue.routing import AgeBracket, Answer, CatalogueIndex
 from bot.catalogue.topics import TOPIC_BY_CODE, TOPICS
 from bot.flows.actions import action
@@ -19,7 +19,7 @@ from bot.flows.events import Button, Outcome, Reply, in_rows, rows
 from bot.i18n import Translator
 from storage.demand import count_demand
 
-MAX_TOWN_BUTTONS = 30  # beyond this a list of buttons is no help; the person types the name
+MAX_TOWN_BUTTONS = 30  # beyond this a list of buttons is no help: the person writes the name
 
 
 def topic_buttons(turn: ClientTurn) -> tuple[tuple[Button, ...], ...]:
@@ -70,7 +70,11 @@ async def choose_age(turn: ClientTurn, low: str) -> Outcome:
             or int(low) not in offered:
         return await stale_button(turn)
     index = await turn.ctx.catalogue.index(turn.ctx.session)
-    return await _answer(turn, index, data["topic"], data["town"], age=int(low))
+    topic, town = data.get("topic"), data.get("town")
+    if topic not in TOPIC_BY_CODE or town not in index.towns:
+        # A new catalogue import removed the town while the question was open.
+        return await ask_topic(turn)
+    return await _answer(turn, index, topic, town, age=int(low))
 
 
 async def free_text(turn: ClientTurn) -> Outcome:
@@ -93,16 +97,39 @@ def _remembered_town(turn: ClientTurn, index: CatalogueIndex) -> str | None:
     return None
 
 
-async def _ask_town(turn: ClientTurn, index: CatalogueIndex, topic: str) -> Outcome:
+async def _ask_town(turn: ClientTurn, index: CatalogueIndex, topic: str,
+                    ask_to_write: bool = False) -> Outcome:
     tr = turn.tr
     if index.empty:
         return Outcome([turn.reply(tr._("The list of offices is not ready yet. Please try "
                                          "again later."), back_to_menu(turn))])
     turn.ctx.conversation.go(steps.FINDER_TOWN, topic=topic)
     towns = sorted(index.towns.values(), key=lambda town: town.name)
-    buttons = [Button(town.name, action("town", town.id)) for town in towns[:MAX_TOWN_BUTTONS]]
-    return Outcome([turn.reply(tr._("Which town do you live in?"),
-                               (*in_rows(buttons, 2), *back_to_menu(turn)))])
+    text = tr._("Which town do you live in?")
+    if len(towns) > MAX_TOWN_BUTTONS or ask_to_write:
+        text += "\n\n" + tr._("Please write the name of your town.")
+    if len(towns) > MAX_TOWN_BUTTONS:
+        return Outcome([turn.reply(text, back_to_menu(turn))])
+    buttons = [Button(town.name, action("town", town.id)) for town in towns]
+    return Outcome([turn.reply(text, (*in_rows(buttons, 2), *back_to_menu(turn)))])
+
+
+async def typed_town(turn: ClientTurn) -> Outcome:
+    """A town name written at the town question: found, or the question once more."""
+    topic = turn.ctx.conversation.data.get("topic")
+    index = await turn.ctx.catalogue.index(turn.ctx.session)
+    if topic not in TOPIC_BY_CODE:
+        return await free_text(turn)
+    wanted = normalize(turn.ctx.event.text)
+    names = {town.id: normalize(town.name) for town in index.towns.values()}
+    found = [town for town, name in names.items() if name == wanted]
+    if not found and len(wanted) >= 3:
+        found = [town for town, name in names.items() if name.startswith(wanted)]
+    if len(found) != 1:
+        return await _ask_town(turn, index, topic, ask_to_write=True)
+    if turn.client is not None:
+        turn.client.town = found[0]
+    return await _answer(turn, index, topic, found[0], age=None)
 
 
 async def _answer(turn: ClientTurn, index: CatalogueIndex, topic: str, town: str,

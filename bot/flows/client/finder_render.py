@@ -68,7 +68,8 @@ def _hours_block(label: str, text: str | None, now: datetime, tr: Translator,
     if not text:
         return []
     schedule = parse(text, timezone)
-    lines = [label, *(f"  {line}" for line in describe(schedule, tr.code, today=now.date()))]
+    today = now.astimezone(tr.tz).date()
+    lines = [label, *(f"  {line}" for line in describe(schedule, tr.code, today=today))]
     return [*lines, open_state(schedule, now, tr)]
 
 

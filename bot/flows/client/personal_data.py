@@ -21,8 +21,12 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
         hours)
     client = turn.client
     if client is None:
-        text = "\n\n".join([tr._("We store nothing about you."), kept_briefly])
-        return Outcome([turn.reply(text, back_to_menu(turn))])
+        parts = [tr._("We store nothing about you."), kept_briefly]
+        town = turn.ctx.conversation.data.get("town")
+        if town:  # the finder keeps the chosen town in the conversation, too
+            parts.append(tr._("Town for the office search: {town}",
+                              town=await _town_name(turn, town)))
+        return Outcome([turn.reply("\n\n".join(parts), back_to_menu(turn))])
     lines = [
         tr._("This is everything we store about you:"),
         "• " + tr._("Telegram ID: {number}", number=client.telegram_id),

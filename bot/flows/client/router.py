@@ -75,5 +75,7 @@ async def _on_text(turn: ClientTurn) -> Outcome:
     if turn.ctx.conversation.step in ("", steps.CHOOSE_LANGUAGE) and not turn.consented:
         # Someone who writes "hello" before choosing a language gets the language list.
         return await onboarding.ask_language(turn)
+    if turn.ctx.conversation.step == steps.FINDER_TOWN:
+        return await finder.typed_town(turn)
     # Anything else written is a question for the office finder; no match shows the topics.
     return await finder.free_text(turn)
