@@ -159,3 +159,22 @@ async def test_staff_roles_are_checked_by_the_database(db):
 ])
 def test_database_urls_pick_the_async_driver(given, expected):
     assert normalize_url(given) == expected
+
+
+async def test_writes_are_committed_and_reads_leave_no_transaction_open(db, db_url):
+    # The app skips COMMIT for transactions that only read (SQLite); a second, independent
+    # connection proves that writes are still committed and reads block no writer.
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    async with db.transaction() as session:
+        await Clients(session).record_consent(77, "de", "v1", now)
+    async with db.transaction() as session:  # a read-only transaction on the first engine
+        assert await Clients(session).by_telegram_id(77) is not None
+    other = Database(db_url)
+    try:
+        async with other.transaction() as session:
+            assert await Clients(session).by_telegram_id(77) is not None
+            await Clients(session).record_consent(78, "ar", "v1", now)
+    finally:
+        await other.dispose()
+    async with db.transaction() as session:
+        assert await Clients(session).by_telegram_id(78) is not None

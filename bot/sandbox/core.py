@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import copy
 import secrets
 from collections import Counter, deque
@@ -255,8 +256,11 @@ class SandboxCore:
 
         def matching() -> list[JSON]:
             found = []
-            for event in chat.events:
-                if event["seq"] <= start or event["actor"] != "bot" or event["kind"] not in kinds:
+            # Events are appended in seq order: skip the history before `start` instead of
+            # rebuilding an entry for every old event on every wake-up.
+            first = bisect.bisect_right(chat.events, start, key=lambda e: e["seq"])
+            for event in chat.events[first:]:
+                if event["actor"] != "bot" or event["kind"] not in kinds:
                     continue
                 entry = {**event.get("entry", {}), "event": event["kind"], "seq": event["seq"]}
                 if event["kind"] == "callback_answer":
