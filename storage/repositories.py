@@ -176,10 +176,12 @@ class Staff:
 
 
 async def catalogue_stamp(session: AsyncSession) -> tuple[int, int, datetime | None]:
-    """Changes whenever a catalogue import lands: (regions, offices, latest import time)."""
-    regions, latest = (await session.execute(
-        select(func.count(CatalogueRegion.id), func.max(CatalogueRegion.imported_at)))).one()
-    offices = await session.scalar(select(func.count(CatalogueOffice.id)))
+    """Changes whenever a catalogue import lands: (regions, offices, latest import time).
+    One statement: it runs on every finder step."""
+    offices = select(func.count(CatalogueOffice.id)).scalar_subquery()
+    regions, office_count, latest = (await session.execute(
+        select(func.count(CatalogueRegion.id), offices,
+               func.max(CatalogueRegion.imported_at)))).one()
     if isinstance(latest, datetime) and latest.tzinfo is None:
         latest = latest.replace(tzinfo=UTC)
-    return int(regions), int(offices or 0), latest
+    return int(regions), int(office_count or 0), latest

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments.slots import SlotRules, free_slots
-from bot.catalogue.schedule import Schedule, parse
+from bot.catalogue.schedule import parse_cached
 from storage.appointments import absence_ranges, busy_ranges
 from storage.models import AppointmentKind, CaseManagerWorkplace, OfficeBookingRules, StaffMember
 
@@ -26,12 +25,6 @@ class Option:
     staff_member_id: int
     office_id: str
     duration: timedelta
-
-
-@lru_cache(maxsize=4096)
-def _schedule(text: str, timezone: str) -> Schedule:
-    # Parsing is pure and the same few schedules are asked for again and again.
-    return parse(text, timezone)
 
 
 def slot_rules(rules: OfficeBookingRules, kind: AppointmentKind, days: int) -> SlotRules:
@@ -69,10 +62,10 @@ async def free_options(session: AsyncSession, workplaces: list[CaseManagerWorkpl
     best: dict[datetime, tuple[int, Option]] = {}
     for workplace in workplaces:
         rules = slot_rules(office_rules.get(workplace.office_id, DEFAULT_RULES), kind, days)
-        consultation = (_schedule(workplace.consultation_hours, timezone)
+        consultation = (parse_cached(workplace.consultation_hours, timezone)
                         if workplace.consultation_hours else None)
         load = len(busy.get(workplace.staff_member_id, ()))
-        for start in free_slots(_schedule(workplace.working_hours, timezone), now, rules,
+        for start in free_slots(parse_cached(workplace.working_hours, timezone), now, rules,
                                 consultation=consultation,
                                 absences=absent.get(workplace.staff_member_id, ()),
                                 busy=busy.get(workplace.staff_member_id, ())):

@@ -40,6 +40,7 @@ Meaning:
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -586,3 +587,10 @@ def _comment(s: _Scanner) -> str | None:
 def _canonical(word: str, names: tuple[str, ...]) -> int | None:
     lowered = [name.lower() for name in names]
     return lowered.index(word.lower()) if word.lower() in lowered else None
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_cached(text: str, timezone: str = DEFAULT_TIMEZONE) -> Schedule:
+    """`parse` for text already validated on import: the same few schedules are read on every
+    finder answer and every slot listing, and a Schedule is immutable."""
+    return parse(text, timezone)

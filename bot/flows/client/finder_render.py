@@ -11,7 +11,7 @@ from babel.dates import format_date
 from bot.catalogue.hours_text import describe
 from bot.catalogue.model import Office
 from bot.catalogue.routing import Place, Reason
-from bot.catalogue.schedule import Schedule, parse
+from bot.catalogue.schedule import Schedule, parse_cached
 from bot.i18n import N_, Translator
 
 RLM = "\u200f"
@@ -67,7 +67,7 @@ def _hours_block(label: str, text: str | None, now: datetime, tr: Translator,
                  timezone: str) -> list[str]:
     if not text:
         return []
-    schedule = parse(text, timezone)
+    schedule = parse_cached(text, timezone)
     today = now.astimezone(tr.tz).date()
     lines = [label, *(f"  {line}" for line in describe(schedule, tr.code, today=today))]
     return [*lines, open_state(schedule, now, tr)]
