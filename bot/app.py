@@ -11,12 +11,14 @@ from types import TracebackType
 from bot.config import Settings
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
+from bot.flows.events import BotKind
 from bot.i18n import load_all_catalogs
 from bot.sandbox.server import SandboxServer
 from bot.telegram.client_bot import ClientBot
 from bot.telegram.staff_bot import StaffBot
 from scheduler.clock import Clock, SystemClock
-from scheduler.runner import build_scheduler
+from scheduler.outbox import OutboxDispatcher
+from scheduler.runner import add_outbox_job, build_scheduler
 from storage.db import Database
 from storage.models import StaffRole
 from storage.repositories import Staff
@@ -58,10 +60,13 @@ class System:
         self.clock = clock or SystemClock()
         self.db = Database(settings.database_url)
         self.engine = FlowEngine(self.db, self.clock, FlowSettings(
-            timezone=settings.timezone, state_ttl=timedelta(hours=settings.state_ttl_hours)))
+            timezone=settings.timezone, state_ttl=timedelta(hours=settings.state_ttl_hours),
+            max_open_appointments=settings.max_open_appointments,
+            booking_days=settings.booking_days))
         self.sandbox: SandboxServer | None = None
         self.client_bot: ClientBot | None = None
         self.staff_bot: StaffBot | None = None
+        self.outbox: OutboxDispatcher | None = None
         self.scheduler = build_scheduler(self.db, self.clock) if run_scheduler else None
 
     async def __aenter__(self) -> System:
@@ -91,7 +96,11 @@ class System:
                 raise StartupError(f"The {name} bot could not start against the Bot API at "
                                    f"{endpoints.api_url} ({reason}). Check the token and "
                                    "KIMBOT_TELEGRAM_API_URL.") from None
+        self.outbox = OutboxDispatcher(self.db, self.clock, {
+            BotKind.CLIENT.value: self.client_bot.send, BotKind.STAFF.value: self.staff_bot.send})
+        self.engine.on_outbox = self.outbox.wake
         if self.scheduler is not None:
+            add_outbox_job(self.scheduler, self.outbox)
             self.scheduler.start()
         if self.sandbox is not None:
             log.info("Sandbox chat page: %s/", self.sandbox.url)
@@ -133,6 +142,9 @@ class System:
     async def stop(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self.outbox is not None:
+            self.engine.on_outbox = None
+            await self.outbox.idle()  # a message being sent finishes before the bots stop
         for bot in (self.staff_bot, self.client_bot):
             if bot is not None:
                 await bot.stop()

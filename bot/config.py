@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     # Hours a conversation's step and language are kept after the person's last message.
     state_ttl_hours: int = 24
     log_level: str = "INFO"
+    # How many upcoming appointments one person may hold at once.
+    max_open_appointments: int = 2
+    # How many days ahead people can book (today included).
+    booking_days: int = 14
 
     @field_validator("timezone")
     @classmethod

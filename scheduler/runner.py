@@ -9,6 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.clock import Clock
 from scheduler.jobs import purge_expired_states
+from scheduler.outbox import OutboxDispatcher
 from storage.db import Database
 
 
@@ -18,3 +19,10 @@ def build_scheduler(db: Database, clock: Clock) -> AsyncIOScheduler:
                       id="purge_expired_states", max_instances=1, coalesce=True,
                       next_run_time=clock.now())
     return scheduler
+
+
+def add_outbox_job(scheduler: AsyncIOScheduler, dispatcher: OutboxDispatcher) -> None:
+    """Send what an earlier process left in the outbox, and the retries, every few seconds;
+    fresh messages do not wait for this: the engine wakes the dispatcher after its commit."""
+    scheduler.add_job(dispatcher.run_once, "interval", seconds=5, id="outbox",
+                      max_instances=1, coalesce=True)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -31,14 +32,24 @@ class Base(DeclarativeBase):
     pass
 
 
+class ClientOrigin(StrEnum):
+    TELEGRAM = "telegram"  # agreed to the privacy notice in the client bot
+    PHONE = "phone"  # a case manager booked for them and recorded their spoken consent
+
+
 class Client(Base):
     """A newcomer who agreed to the privacy notice. No row exists before that agreement."""
 
     __tablename__ = "clients"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # None for a person a case manager booked by phone: they never wrote to the bot.
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True, nullable=True)
     language: Mapped[str] = mapped_column(String(8))
+    # The name (a first name or an alias is enough) case managers see with appointments.
+    alias: Mapped[str | None] = mapped_column(String(60), nullable=True, default=None)
+    phone: Mapped[str | None] = mapped_column(String(30), nullable=True, default=None)
+    origin: Mapped[str] = mapped_column(String(10), default=ClientOrigin.TELEGRAM.value)
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     consent_version: Mapped[str] = mapped_column(String(20))
     # The town chosen in the office finder, remembered to skip the question next time.
@@ -247,6 +258,10 @@ class Appointment(Base):
     status: Mapped[str] = mapped_column(String(10), default=AppointmentStatus.BOOKED.value)
     cancelled_by: Mapped[str | None] = mapped_column(String(10), nullable=True)
     interpreter_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # Set when a staff member booked on the person's behalf (a phone call).
+    booked_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL",
+                   name="fk_appointments_booked_by_staff"), nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -262,3 +277,26 @@ class AppointmentSlot(Base):
     unit_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
     appointment_id: Mapped[int] = mapped_column(
         ForeignKey("appointments.id", ondelete="CASCADE"), index=True)
+
+
+class OutboxMessage(Base):
+    """A message to a chat other than the one being answered (a case manager told of a
+    booking), written in the same transaction as the change it reports, so it is sent even
+    if the process dies right after the commit. Deleted once Telegram accepted it."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bot: Mapped[str] = mapped_column(String(10))  # "client" or "staff"
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    # [[[label, action], ...], ...]: the keyboard rows, if any.
+    buttons: Mapped[list[list[list[str]]] | None] = mapped_column(JSON, nullable=True,
+                                                                  default=None)
+    rtl: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # A sender holds the row until then; a sender that died lets it go when the time is up.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                           default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -26,6 +26,7 @@ from storage.models import (
     CatalogueOffice,
     CatalogueRegion,
     Client,
+    ClientOrigin,
     ConversationState,
     InstanceSecret,
     StaffMember,
@@ -104,6 +105,16 @@ class Clients:
         else:
             client.language, client.consent_at, client.consent_version = language, now, version
             client.last_seen_at = now
+        await self.session.flush()
+        return client
+
+    async def add_by_phone(self, alias: str, phone: str | None, language: str, version: str,
+                           now: datetime) -> Client:
+        """A person who phoned and agreed, on the phone, to the privacy notice `version`."""
+        client = Client(telegram_id=None, alias=alias, phone=phone, language=language,
+                        origin=ClientOrigin.PHONE.value, consent_at=now, consent_version=version,
+                        created_at=now, last_seen_at=now)
+        self.session.add(client)
         await self.session.flush()
         return client
 

@@ -86,6 +86,7 @@ class CatalogueIndex:
     def __init__(self, regions: list[tuple[Region, list[Town], list[Office]]]) -> None:
         self.regions = {region.id: region for region, _, _ in regions}
         self.towns: dict[str, Town] = {}
+        self.offices: dict[str, Office] = {}
         self.town_region: dict[str, str] = {}
         self.towns_by_region: dict[str, list[Town]] = {}
         self._by_region_topic: dict[tuple[str, str], list[Office]] = defaultdict(list)
@@ -95,6 +96,7 @@ class CatalogueIndex:
                 self.towns[town.id] = town
                 self.town_region[town.id] = region.id
             for office in offices:
+                self.offices[office.id] = office
                 for topic in office.topics:
                     self._by_region_topic[region.id, topic].append(office)
 

@@ -23,6 +23,8 @@ class FlowSettings:
     # Longer free text is refused before any flow sees it.
     max_text_length: int = 1000
     privacy_notice_version: str = "2026-11-21"
+    max_open_appointments: int = 2
+    booking_days: int = 14
 
 
 @dataclass
@@ -54,6 +56,8 @@ class FlowContext:
     # The client or staff row of the person writing, loaded with the state; None if unknown.
     person: Client | StaffMember | None = None
     catalogue: CatalogueCache = field(default_factory=lambda: CatalogueCache())
+    # Set when the flow wrote to the outbox: the engine wakes the sender after the commit.
+    outbox_written: bool = False
 
     def tr(self, language: str) -> Translator:
         return translator(language, self.settings.timezone)

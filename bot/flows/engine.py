@@ -60,6 +60,8 @@ class FlowEngine:
             weakref.WeakValueDictionary())
         self._secret: bytes | None = None
         self.catalogue = CatalogueCache()
+        # Called after a commit that wrote to the outbox (the dispatcher's `wake`).
+        self.on_outbox: Callable[[], None] | None = None
 
     async def _key(self, event: Event) -> str:
         if self._secret is None:
@@ -88,7 +90,9 @@ class FlowEngine:
             return outcome
         async with self._lock(key):
             try:
-                outcome = await self._handle_locked(event, key)
+                outcome, wrote_outbox = await self._handle_locked(event, key)
+                if wrote_outbox and self.on_outbox is not None:
+                    self.on_outbox()
             except Exception as exc:
                 language = exc.language if isinstance(exc, FlowFailed) else None
                 # Kind only: a command or button text may hold what the person typed.
@@ -99,7 +103,7 @@ class FlowEngine:
                 await deliver(outcome)
             return outcome
 
-    async def _handle_locked(self, event: Event, key: str) -> Outcome:
+    async def _handle_locked(self, event: Event, key: str) -> tuple[Outcome, bool]:
         now = self.clock.now()
         async with self.db.transaction() as session:
             states = ConversationStates(session)
@@ -122,7 +126,7 @@ class FlowEngine:
                 await states.save(key, event.bot.value, conversation.step,
                                   conversation.language, conversation.data, now,
                                   self.settings.state_ttl)
-            return outcome
+        return outcome, ctx.outbox_written
 
     def _should_save(self, event: Event, conversation: Conversation,
                      stored: StoredState | None, now: datetime) -> bool:
