@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.flows.context import FlowContext
 from bot.flows.events import BotKind, Button
 from storage import outbox
-from storage.models import StaffMember
+from storage.models import Client, StaffMember
 
 
 def to_staff(ctx: FlowContext, member: StaffMember, text: str,
@@ -15,6 +15,19 @@ def to_staff(ctx: FlowContext, member: StaffMember, text: str,
         return False
     outbox.add(ctx.session, bot=BotKind.STAFF.value, chat_id=member.telegram_id, text=text,
                buttons=[[(b.label, b.action) for b in row] for row in buttons],
+               now=ctx.clock.now())
+    ctx.outbox_written = True
+    return True
+
+
+def to_client(ctx: FlowContext, client: Client, text: str, rtl: bool,
+              buttons: tuple[tuple[Button, ...], ...] = ()) -> bool:
+    """Queue a message for a client's chat; False for a person without Telegram (booked by
+    phone), whom the case manager reaches by phone instead."""
+    if client.telegram_id is None:
+        return False
+    outbox.add(ctx.session, bot=BotKind.CLIENT.value, chat_id=client.telegram_id, text=text,
+               buttons=[[(b.label, b.action) for b in row] for row in buttons], rtl=rtl,
                now=ctx.clock.now())
     ctx.outbox_written = True
     return True

@@ -1,0 +1,22 @@
+"""Messages to a client that the staff side causes (a case manager cancelled), in the
+person's own language, sent through the outbox."""
+
+from __future__ import annotations
+
+from bot.flows import notify
+from bot.flows.actions import action
+from bot.flows.context import FlowContext
+from bot.flows.events import Button, rows
+from bot.i18n import translator
+from storage.models import Appointment, Client
+
+
+def cancelled_by_team(ctx: FlowContext, client: Client, appointment: Appointment) -> bool:
+    """Tell the person their appointment was cancelled by the team, with a button to book
+    again; False if they have no chat (booked by phone: the case manager calls them)."""
+    tr = translator(client.language, ctx.settings.timezone)
+    text = tr._("Sorry, the KIM team had to cancel your appointment on {date} at {time}. "
+                "Please choose a new time.", date=tr.date(appointment.starts_at),
+                time=tr.time(appointment.starts_at))
+    buttons = rows([Button(tr._("Book an appointment"), action("book"))])
+    return notify.to_client(ctx, client, text, tr.rtl, buttons)
