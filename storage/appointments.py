@@ -158,3 +158,13 @@ async def absence_ranges(session: AsyncSession, staff_ids: Sequence[int], start:
     for staff_id, starts_at, ends_at in rows:
         found[staff_id].append((starts_at, ends_at))
     return found
+
+
+async def last_attended_staff(session: AsyncSession, client_id: int) -> int | None:
+    """The case manager of the person's latest attended appointment: after a first interview
+    every further appointment is a follow-up, with the same case manager where possible."""
+    return await session.scalar(
+        select(Appointment.staff_member_id)
+        .where(Appointment.client_id == client_id,
+               Appointment.status == AppointmentStatus.ATTENDED.value)
+        .order_by(Appointment.starts_at.desc()).limit(1))

@@ -47,9 +47,11 @@ async def workplaces_for_town(session: AsyncSession, town_id: str) -> list[CaseM
 
 async def free_options(session: AsyncSession, workplaces: list[CaseManagerWorkplace],
                        kind: AppointmentKind, now: datetime, days: int = 14,
-                       timezone: str = "Europe/Berlin") -> list[Option]:
+                       timezone: str = "Europe/Berlin",
+                       prefer: int | None = None) -> list[Option]:
     """One option per free start time, sorted; where several case managers are free at the
-    same time, the one with fewer bookings in the period gets it (spreading the load)."""
+    same time, the one with fewer bookings in the period gets it (spreading the load), except
+    that `prefer` (the person's own case manager) always gets it when free."""
     if not workplaces:
         return []
     staff_ids = sorted({workplace.staff_member_id for workplace in workplaces})
@@ -64,7 +66,8 @@ async def free_options(session: AsyncSession, workplaces: list[CaseManagerWorkpl
         rules = slot_rules(office_rules.get(workplace.office_id, DEFAULT_RULES), kind, days)
         consultation = (parse_cached(workplace.consultation_hours, timezone)
                         if workplace.consultation_hours else None)
-        load = len(busy.get(workplace.staff_member_id, ()))
+        load = (-1 if workplace.staff_member_id == prefer
+                else len(busy.get(workplace.staff_member_id, ())))
         for start in free_slots(parse_cached(workplace.working_hours, timezone), now, rules,
                                 consultation=consultation,
                                 absences=absent.get(workplace.staff_member_id, ()),

@@ -148,7 +148,10 @@ async def _answer(turn: ClientTurn, index: CatalogueIndex, topic: str, town: str
 def _answer_replies(turn: ClientTurn, answer: Answer, index: CatalogueIndex,
                     town: str) -> list[Reply]:
     tr, ctx = turn.tr, turn.ctx
-    buttons = rows([Button(tr._("Another topic"), action("finder")),
+    book = ([Button(tr._("Book an appointment with KIM"), action("book"))]
+            if answer.offers_kim and not answer.referred_on else [])
+    buttons = rows(book,
+                   [Button(tr._("Another topic"), action("finder")),
                     Button(tr._("Another town"), action("finder_town"))],
                    [Button(tr._("Back to the menu"), action("menu"))])
     town_name = index.towns[town].name

@@ -12,6 +12,8 @@ from bot.i18n import N_, Translator, isolate
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start again and choose the language")),
     ("find", N_("Find the right office")),
+    ("book", N_("Book an appointment with KIM")),
+    ("appointments", N_("My appointments")),
     ("menu", N_("Main menu")),
     ("language", N_("Change the language")),
     ("mydata", N_("Show my data")),
@@ -31,6 +33,8 @@ def menu_buttons(turn: ClientTurn) -> tuple[tuple[Button, ...], ...]:
                else Button(tr._("Save my data"), action("privacy")))
     return rows(
         [Button(tr._("Find an office"), action("finder"))],
+        [Button(tr._("Book an appointment"), action("book")),
+         Button(tr._("My appointments"), action("appointments"))],
         [Button(tr._("My data"), action("mydata")), Button(tr._("Language"), action("language"))],
         [Button(tr._("Help"), action("help")), privacy],
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from bot.flows import appointment_notices, notify
 from bot.flows.actions import action
 from bot.flows.client import steps
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, rows
 from bot.i18n import BY_CODE
+from storage.appointments import upcoming_for_client
+from storage.models import StaffMember
 
 
 async def show_my_data(turn: ClientTurn) -> Outcome:
@@ -27,6 +30,8 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
             parts.append(tr._("Town for the office search: {town}",
                               town=await _town_name(turn, town)))
         return Outcome([turn.reply("\n\n".join(parts), back_to_menu(turn))])
+    upcoming = len(await upcoming_for_client(turn.ctx.session, client.id,
+                                             turn.ctx.clock.now()))
     lines = [
         tr._("This is everything we store about you:"),
         "• " + tr._("Telegram ID: {number}", number=client.telegram_id),
@@ -37,6 +42,11 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
         "• " + tr._("Last contact: {date}", date=tr.date(client.last_seen_at)),
         *(["• " + tr._("Town for the office search: {town}",
                        town=await _town_name(turn, client.town))] if client.town else []),
+        *(["• " + tr._("Name for appointments: {name}", name=client.alias)]
+          if client.alias else []),
+        *(["• " + tr.ngettext("{n} upcoming appointment: see /appointments",
+                              "{n} upcoming appointments: see /appointments", upcoming)]
+          if upcoming else []),
         "",
         kept_briefly,
         tr._("You can delete everything with /delete."),
@@ -66,7 +76,28 @@ async def confirm_delete(turn: ClientTurn, answer: str) -> Outcome:
     tr = turn.tr
     if answer != "yes":
         return Outcome([turn.reply(tr._("We deleted nothing."), edit=True), menu(turn)])
+    await _tell_case_managers_before_erasure(turn)
     await turn.clients.erase(turn.ctx.event.user_id)
     turn.ctx.conversation.erased = True
     text = tr._("Done. We deleted all your data. Write /start if you want to begin again.")
     return Outcome([turn.reply(text, edit=True)])
+
+
+async def _tell_case_managers_before_erasure(turn: ClientTurn) -> None:
+    """Erasure takes the appointments with it; their case managers must not wait in vain."""
+    ctx, client = turn.ctx, turn.client
+    if client is None:
+        return
+    upcoming = await upcoming_for_client(ctx.session, client.id, ctx.clock.now())
+    if not upcoming:
+        return
+    index = await ctx.catalogue.index(ctx.session)
+    for appointment in upcoming:
+        member = await ctx.session.get(StaffMember, appointment.staff_member_id)
+        if member is None:
+            continue
+        appointment.cancelled_by = "erased"  # for the message only: the row goes with the client
+        office = index.offices.get(appointment.office_id)
+        notify.to_staff(ctx, member, appointment_notices.cancelled(
+            appointment, client, office.name if office else appointment.office_id,
+            ctx.settings.timezone))

@@ -5,12 +5,32 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.flows.actions import parse_action
-from bot.flows.client import finder, menu, onboarding, personal_data, steps
+from bot.flows.client import (
+    booking,
+    finder,
+    menu,
+    my_appointments,
+    onboarding,
+    personal_data,
+    steps,
+)
 from bot.flows.client.turn import ClientTurn
 from bot.flows.context import FlowContext
 from bot.flows.events import EventKind, Outcome
 
 Simple = Callable[[ClientTurn], Awaitable[Outcome]]
+
+
+async def _answer_consent(turn: ClientTurn, answer: str) -> Outcome:
+    """The privacy answer; agreeing from the booking goes straight on with the booking."""
+    conversation = turn.ctx.conversation
+    then = conversation.data.get("then") if conversation.step == steps.PRIVACY else None
+    outcome = await onboarding.answer_consent(turn, answer)
+    if then == "book" and answer == "yes" and turn.consented:
+        booked = await booking.start(turn)
+        return Outcome([outcome.replies[0], *booked.replies])
+    return outcome
+
 
 _COMMANDS: dict[str, Simple] = {
     "start": onboarding.ask_language,
@@ -21,6 +41,8 @@ _COMMANDS: dict[str, Simple] = {
     "delete": personal_data.ask_delete,
     "privacy": onboarding.show_privacy,
     "find": finder.ask_topic,
+    "book": booking.start,
+    "appointments": my_appointments.show,
 }
 
 # Buttons without an argument mirror the commands; those with one are listed separately.
@@ -28,14 +50,25 @@ _PLAIN_ACTIONS: dict[str, Simple] = {
     **{name: handler for name, handler in _COMMANDS.items() if name not in ("start", "find")},
     "finder": finder.ask_topic,
     "finder_town": finder.change_town,
+    "btowns": booking.change_town,
+    "bdays": booking.show_days_again,
+    "bnoname": booking.skip_name,
+    "bok": booking.confirm,
 }
 _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "lang": onboarding.choose_language,
-    "consent": onboarding.answer_consent,
+    "consent": _answer_consent,
     "delete": personal_data.confirm_delete,
     "topic": finder.choose_topic,
     "town": finder.choose_town,
     "age": finder.choose_age,
+    "btown": booking.choose_town,
+    "bday": booking.choose_day,
+    "btime": booking.choose_time,
+    "binterp": booking.choose_interpreter,
+    "acancel": my_appointments.ask_cancel,
+    "acancelok": my_appointments.confirm_cancel,
+    "amove": booking.start_moving,
 }
 _YES_NO = {"yes", "no"}
 
@@ -77,5 +110,7 @@ async def _on_text(turn: ClientTurn) -> Outcome:
         return await onboarding.ask_language(turn)
     if turn.ctx.conversation.step == steps.FINDER_TOWN:
         return await finder.typed_town(turn)
+    if turn.ctx.conversation.step == steps.BOOK_NAME and turn.consented:
+        return await booking.typed_name(turn)
     # Anything else written is a question for the office finder; no match shows the topics.
     return await finder.free_text(turn)

@@ -1,0 +1,283 @@
+"""Booking in the client bot: town, day, time, name, interpreter, confirm; my appointments with
+cancel and another time; the case manager told through the outbox; forged and stale buttons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.catalogue.samples import RBK
+from bot.flows.engine import FlowEngine
+from bot.flows.events import Outcome
+from storage.catalogue_io import import_catalogue
+from storage.models import Appointment, CaseManagerWorkplace, OutboxMessage, StaffRole
+from storage.repositories import Staff
+from tests.conftest import Chat
+from tests.helpers import actions, text
+
+MANAGER_CHAT = 9001
+TUESDAY = "20261124"
+# Tuesday 24 November 2026, 09:00 in Berlin, as minutes since the epoch (the button data).
+TUESDAY_NINE = int(datetime(2026, 11, 24, 8, 0, tzinfo=UTC).timestamp()) // 60
+
+
+@pytest.fixture
+async def booking_engine(sqlite_db, clock) -> FlowEngine:
+    await import_catalogue(sqlite_db, [RBK], clock.now())
+    async with sqlite_db.transaction() as session:
+        manager = await Staff(session).add(MANAGER_CHAT, "Frau Case", StaffRole.CASE_MANAGER,
+                                           clock.now())
+        session.add(CaseManagerWorkplace(staff_member_id=manager.id, office_id="kim-odenthal",
+                                         towns=["odenthal"], working_hours="Tu,Th 09:00-12:00"))
+    return FlowEngine(sqlite_db, clock)
+
+
+async def consented(engine: FlowEngine, user_id: int, language: str = "ar") -> Chat:
+    chat = Chat(engine, user_id, language)
+    await chat.send("/start")
+    await chat.press(f"lang:{language}")
+    await chat.press("consent:yes")
+    return chat
+
+
+def times(outcome: Outcome) -> list[str]:
+    return [a for a in actions(outcome) if a.startswith("btime:")]
+
+
+async def book_tuesday(chat: Chat, minutes: int = TUESDAY_NINE, name: str | None = "Amal",
+                       interpreter: str | None = "ar") -> Outcome:
+    """From "Book" to the confirmation, choosing Odenthal, Tuesday and the given time."""
+    first = await chat.press("book")
+    if "btown:odenthal" in actions(first):
+        await chat.press("btown:odenthal")
+    await chat.press(f"bday:{TUESDAY}")
+    outcome = await chat.press(f"btime:{minutes}")
+    if name is not None and any(a == "bnoname" for a in actions(outcome)):
+        outcome = await chat.send(name)
+    if interpreter is not None and any(a.startswith("binterp:") for a in actions(outcome)):
+        outcome = await chat.press(f"binterp:{interpreter}")
+    assert "bok" in actions(outcome), text(outcome)
+    return await chat.press("bok")
+
+
+async def appointments(db) -> list[Appointment]:
+    async with db.transaction() as session:
+        return list(await session.scalars(select(Appointment).order_by(Appointment.id)))
+
+
+async def staff_messages(db) -> list[str]:
+    async with db.transaction() as session:
+        return [m.text for m in await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.bot == "staff",
+                                        OutboxMessage.chat_id == MANAGER_CHAT)
+            .order_by(OutboxMessage.id))]
+
+
+async def test_booking_in_arabic_confirms_with_a_calendar_file_and_tells_the_case_manager(
+        booking_engine, sqlite_db):
+    chat = await consented(booking_engine, 501)
+    town = await chat.press("book")
+    assert "btown:odenthal" in actions(town)
+    days = await chat.press("btown:odenthal")
+    assert f"bday:{TUESDAY}" in actions(days) and "bday:20261126" in actions(days)
+    assert "bday:20261123" not in actions(days)  # Monday: no working hours
+    slots = await chat.press(f"bday:{TUESDAY}")
+    # A first interview lasts 60 minutes: 09:00 ... 11:00 on a 30-minute grid.
+    assert len(times(slots)) == 5 and times(slots)[0] == f"btime:{TUESDAY_NINE}"
+    name = await chat.press(f"btime:{TUESDAY_NINE}")
+    assert "bnoname" in actions(name)
+    interpreter = await chat.send("Amal")
+    assert actions(interpreter)[:3] == ["binterp:ar", "binterp:other", "binterp:no"]
+    check = await chat.press("binterp:ar")
+    assert "\u2068٠٩:٠٠\u2069" in text(check) or "09:00" in text(check)
+    done = await chat.press("bok")
+
+    confirmation, calendar = done.replies[0], done.replies[1]
+    assert confirmation.rtl and "KIM" in confirmation.text
+    assert "openstreetmap.org" in confirmation.text
+    assert calendar.document is not None and calendar.document.filename.endswith(".ics")
+    ics = calendar.document.content.decode()
+    assert "DTSTART:20261124T080000Z" in ics and "DTEND:20261124T090000Z" in ics
+    [appointment] = await appointments(sqlite_db)
+    assert (appointment.kind, appointment.channel, appointment.interpreter_language) == (
+        "first_interview", "in_person", "ar")
+    [message] = await staff_messages(sqlite_db)
+    assert message.startswith("📅 Neuer Termin")
+    for part in ("Di 24.11.2026, 09:00–10:00 Uhr", "Amal", "Erstgespräch, persönlich",
+                 "Sprache: Arabisch", "Dolmetschung: ja, Arabisch", "KIM"):
+        assert part in message
+
+
+async def test_booking_asks_for_consent_first_and_then_goes_on(booking_engine, sqlite_db):
+    chat = Chat(booking_engine, 502, "en")
+    await chat.send("/start")
+    await chat.press("lang:en")
+    refused = await chat.press("consent:no")
+    assert "book" in actions(refused)
+    asked = await chat.press("book")
+    assert "consent:yes" in actions(asked) and "save" in text(asked)
+    assert await appointments(sqlite_db) == []
+    agreed = await chat.press("consent:yes")
+    assert "btown:odenthal" in actions(agreed)  # straight on to the booking
+
+
+async def test_a_german_speaker_is_not_asked_about_an_interpreter(booking_engine, sqlite_db):
+    chat = await consented(booking_engine, 503, "de")
+    await chat.press("book")
+    await chat.press("btown:odenthal")
+    await chat.press(f"bday:{TUESDAY}")
+    await chat.press(f"btime:{TUESDAY_NINE}")
+    check = await chat.send("Jonas")
+    assert "bok" in actions(check) and not any(a.startswith("binterp") for a in actions(check))
+    await chat.press("bok")
+    [appointment] = await appointments(sqlite_db)
+    assert appointment.interpreter_language is None
+
+
+async def test_at_most_two_open_appointments(booking_engine, sqlite_db):
+    chat = await consented(booking_engine, 504, "en")
+    await book_tuesday(chat)
+    await book_tuesday(chat, TUESDAY_NINE + 120)  # 11:00: 10:00 is the first one's buffer
+    third = await chat.press("book")
+    assert "You already have 2 appointments" in text(third)
+    assert "appointments" in actions(third)
+    assert len(await appointments(sqlite_db)) == 2
+
+
+async def test_two_people_choosing_the_same_time_get_one_appointment(booking_engine,
+                                                                     sqlite_db):
+    first = await consented(booking_engine, 505, "en")
+    second = await consented(booking_engine, 506, "en")
+    for chat in (first, second):
+        await chat.press("book")
+        await chat.press("btown:odenthal")
+        await chat.press(f"bday:{TUESDAY}")
+        await chat.press(f"btime:{TUESDAY_NINE}")
+        await chat.press("bnoname")
+        await chat.press("binterp:no")
+    await first.press("bok")
+    lost = await second.press("bok")
+    assert "someone else just booked this time" in text(lost)
+    assert f"btime:{TUESDAY_NINE}" not in times(lost) and times(lost)  # fresh times
+    assert [a.client_id for a in await appointments(sqlite_db)] == [
+        (await appointments(sqlite_db))[0].client_id]
+
+
+async def test_pressing_book_twice_books_once(booking_engine, sqlite_db):
+    chat = await consented(booking_engine, 507, "en")
+    await book_tuesday(chat)
+    again = await chat.press("bok")
+    assert "does not work any more" in text(again)
+    assert len(await appointments(sqlite_db)) == 1
+
+
+async def test_cancel_from_my_appointments_frees_the_time_and_tells_the_case_manager(
+        booking_engine, sqlite_db):
+    chat = await consented(booking_engine, 508, "en")
+    await book_tuesday(chat)
+    [appointment] = await appointments(sqlite_db)
+    listing = await chat.press("appointments")
+    assert f"acancel:{appointment.id}" in actions(listing)
+    assert f"amove:{appointment.id}" in actions(listing)
+    asked = await chat.press(f"acancel:{appointment.id}")
+    assert "really" in text(asked)
+    done = await chat.press(f"acancelok:{appointment.id}")
+    assert "is cancelled" in text(done)
+    [cancelled] = await appointments(sqlite_db)
+    assert (cancelled.status, cancelled.cancelled_by) == ("cancelled", "client")
+    assert (await staff_messages(sqlite_db))[-1].startswith("❌ Termin abgesagt (von der Person)")
+    # The time is free again for the next person.
+    other = await consented(booking_engine, 509, "en")
+    await other.press("book")
+    await other.press("btown:odenthal")
+    assert f"btime:{TUESDAY_NINE}" in times(await other.press(f"bday:{TUESDAY}"))
+
+
+async def test_another_time_moves_the_appointment_in_one_step(booking_engine, sqlite_db):
+    chat = await consented(booking_engine, 510, "en")
+    await book_tuesday(chat)
+    [old] = await appointments(sqlite_db)
+    await chat.press(f"amove:{old.id}")
+    await chat.press(f"bday:{TUESDAY}")
+    check = await chat.press(f"btime:{TUESDAY_NINE + 120}")
+    assert "bok" in actions(check)  # name and interpreter are kept
+    await chat.press("bok")
+    old_now, new = await appointments(sqlite_db)
+    assert old_now.status == "cancelled" and new.status == "booked"
+    assert new.interpreter_language == "ar"
+    assert new.starts_at == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    assert (await staff_messages(sqlite_db))[-1].startswith("🔁 Termin verschoben")
+
+
+async def test_someone_elses_appointment_id_changes_nothing(booking_engine, sqlite_db):
+    owner = await consented(booking_engine, 511, "en")
+    await book_tuesday(owner)
+    [appointment] = await appointments(sqlite_db)
+    intruder = await consented(booking_engine, 512, "en")
+    for forged in (f"acancel:{appointment.id}", f"acancelok:{appointment.id}",
+                   f"amove:{appointment.id}", "acancel:99999", "amove:abc"):
+        answer = await intruder.press(forged)
+        assert "not in your list" in text(answer) or "does not work" in text(answer), forged
+    [untouched] = await appointments(sqlite_db)
+    assert untouched.status == "booked"
+    assert len(await staff_messages(sqlite_db)) == 1  # only the booking itself
+
+
+async def test_bad_input_during_booking_changes_nothing(booking_engine, sqlite_db):
+    chat = await consented(booking_engine, 513, "en")
+    await chat.press("book")
+    await chat.press("btown:odenthal")
+    await chat.press(f"bday:{TUESDAY}")
+    await chat.press(f"btime:{TUESDAY_NINE}")
+    too_long = await chat.send("A" * 61)
+    assert "at most 60" in text(too_long) and "bnoname" in actions(too_long)
+    photo = await chat.send_unsupported("photo")
+    assert "only read text" in text(photo)
+    forged_time = await chat.press("btime:123")
+    assert "does not work any more" in text(forged_time)
+    forged_day = await chat.press("bday:20261399")
+    assert "does not work any more" in text(forged_day)
+    named = await chat.send("Sam")
+    assert "binterp:no" in actions(named)  # still at the same booking, name taken now
+    assert await appointments(sqlite_db) == []
+
+
+async def test_a_time_taken_meanwhile_is_not_confirmed(booking_engine, sqlite_db, clock):
+    chat = await consented(booking_engine, 514, "en")
+    await chat.press("book")
+    await chat.press("btown:odenthal")
+    await chat.press(f"bday:{TUESDAY}")
+    # Someone else books 09:00 between showing the times and pressing one.
+    other = await consented(booking_engine, 515, "en")
+    await book_tuesday(other, interpreter="no")
+    answer = await chat.press(f"btime:{TUESDAY_NINE}")
+    assert "not free any more" in text(answer)
+    assert f"btime:{TUESDAY_NINE}" not in times(answer)
+
+
+async def test_the_finder_offers_booking_where_kim_is_the_right_place(booking_engine):
+    chat = await consented(booking_engine, 516, "en")
+    await chat.press("finder")
+    await chat.press("topic:letters")
+    kim = await chat.press("town:odenthal")
+    if "age:27" in actions(kim):
+        kim = await chat.press("age:27")
+    assert "KIM" in text(kim) and "book" in actions(kim)
+    legal = await chat.press("finder")
+    legal = await chat.press("topic:legal_advice")
+    assert "book" not in actions(legal)
+    # The town chosen in the finder is the booking's town.
+    assert any(a.startswith("bday:") for a in actions(await chat.press("book")))
+
+
+async def test_erasure_tells_the_case_manager_and_removes_the_appointments(booking_engine,
+                                                                           sqlite_db):
+    chat = await consented(booking_engine, 517, "en")
+    await book_tuesday(chat)
+    await chat.send("/delete")
+    await chat.press("delete:yes")
+    assert await appointments(sqlite_db) == []
+    assert (await staff_messages(sqlite_db))[-1].startswith(
+        "❌ Termin abgesagt (Person hat ihre Daten gelöscht)")
