@@ -20,7 +20,7 @@ from scheduler.clock import Clock, SystemClock
 from scheduler.outbox import OutboxDispatcher
 from scheduler.runner import add_outbox_job, build_scheduler
 from storage.db import Database
-from storage.models import StaffRole
+from storage.models import CaseManagerWorkplace, StaffRole
 from storage.repositories import Staff
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,10 @@ SANDBOX_CLIENT_TOKEN = "1000001:sandbox-client-bot"
 SANDBOX_STAFF_TOKEN = "1000002:sandbox-staff-bot"
 # The staff pane of the sandbox page writes as this user, registered as a demo admin.
 SANDBOX_ADMIN_ID = 700001
+# Where the demo admin takes appointments: an office and the towns of the sample catalogue.
+SANDBOX_OFFICE = "kim-bergisch-gladbach"
+SANDBOX_TOWNS = ["bergisch-gladbach", "burscheid", "kuerten", "leichlingen", "odenthal",
+                 "overath", "roesrath", "wermelskirchen"]
 
 
 class StartupError(RuntimeError):
@@ -124,7 +128,13 @@ class System:
         async with self.db.transaction() as session:
             staff = Staff(session)
             if await staff.count() == 0:
-                await staff.add(SANDBOX_ADMIN_ID, "Demo Admin", StaffRole.ADMIN, self.clock.now())
+                admin = await staff.add(SANDBOX_ADMIN_ID, "Demo Admin", StaffRole.ADMIN,
+                                        self.clock.now())
+                # The demo admin also takes appointments, so booking in the client pane works
+                # and its messages arrive in the staff pane.
+                session.add(CaseManagerWorkplace(
+                    staff_member_id=admin.id, office_id=SANDBOX_OFFICE, towns=SANDBOX_TOWNS,
+                    working_hours="Mo-Fr 08:00-12:00,13:00-16:00"))
                 log.info("sandbox: registered the demo admin (Telegram id %d)", SANDBOX_ADMIN_ID)
 
     async def _ensure_sample_catalogue(self) -> None:

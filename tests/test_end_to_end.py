@@ -137,7 +137,7 @@ async def test_the_client_command_menu_is_set_in_every_language(system):
     assert languages == {lang.code for lang in LANGUAGES} | {""}
     arabic = next(cmds for (_scope, language), cmds in stored.items() if language == "ar")
     assert [c["command"] for c in arabic] == [name for name, _ in COMMANDS]
-    assert arabic[2]["description"] == AR._("Main menu")
+    assert arabic[4]["description"] == AR._("Main menu")
 
 
 async def test_the_staff_bot_refuses_strangers_and_welcomes_the_admin(system):
@@ -236,3 +236,43 @@ async def test_the_finder_through_telegram_with_the_sample_catalogue(system):
     replies = await press(server, CLIENT, person, towns["message_id"], "town:kuerten", count=2)
     assert replies[0]["text"] == fa._("Here you can get help:")
     assert "🏢" in replies[1]["text"]
+
+
+async def test_booking_sends_a_calendar_file_and_the_case_manager_hears_of_booking_and_cancel(
+        system):
+    server = system.sandbox
+    amal = SimUser(100005, "Amal", "ar")
+    manager = SimUser(SANDBOX_ADMIN_ID, "Demo Admin", "de")
+    await say(server, STAFF, manager, "/start")  # the case manager's staff chat is open
+
+    [hello] = await say(server, CLIENT, amal, "/start")
+    _, notice = await press(server, CLIENT, amal, hello["message_id"], "lang:ar", count=2)
+    _, menu = await press(server, CLIENT, amal, notice["message_id"], "consent:yes", count=2)
+    [towns] = await press(server, CLIENT, amal, menu["message_id"], "book")
+    [days] = await press(server, CLIENT, amal, towns["message_id"], "btown:odenthal")
+    first_day = next(d for d in button_data(days) if d.startswith("bday:"))
+    [slots] = await press(server, CLIENT, amal, days["message_id"], first_day)
+    first_time = next(d for d in button_data(slots) if d.startswith("btime:"))
+    [ask_name] = await press(server, CLIENT, amal, slots["message_id"], first_time)
+    assert "bnoname" in button_data(ask_name)
+    [interpreter] = await say(server, CLIENT, amal, "Amal")
+    [check] = await press(server, CLIENT, amal, interpreter["message_id"], "binterp:ar")
+    booked, calendar, _ = await press(server, CLIENT, amal, check["message_id"], "bok", count=3)
+
+    assert booked["event"] == "edit" and "KIM" in booked["text"]
+    assert calendar["kind"] == "document"
+    assert calendar["document"]["file_name"].endswith(".ics")
+    ics = server.file(calendar["document"]["file_id"]).data.decode()
+    assert "BEGIN:VEVENT" in ics and "DTSTART:" in ics
+
+    [told] = await server.wait_for(STAFF, manager.id, timeout=10)
+    assert told["text"].startswith("📅 Neuer Termin") and "Amal" in told["text"]
+    assert "Dolmetschung: ja, Arabisch" in told["text"]
+
+    _, mine, _ = await say(server, CLIENT, amal, "/appointments", count=3)
+    cancel = next(d for d in button_data(mine) if d.startswith("acancel:"))
+    [sure] = await press(server, CLIENT, amal, mine["message_id"], cancel)
+    ok = next(d for d in button_data(sure) if d.startswith("acancelok:"))
+    await press(server, CLIENT, amal, sure["message_id"], ok, count=2)
+    [cancelled] = await server.wait_for(STAFF, manager.id, timeout=10)
+    assert cancelled["text"].startswith("❌ Termin abgesagt (von der Person)")
