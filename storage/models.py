@@ -300,3 +300,19 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
                                                            default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccessLog(Base):
+    """Who on the staff side saw or changed which client's data, and when.
+
+    `client_id` is a plain number, not a foreign key: the entry must outlive an erasure (it then
+    points at nobody, and says nothing about the person except that a record existed)."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    staff_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL"), nullable=True)
+    client_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    action: Mapped[str] = mapped_column(String(40))  # e.g. "appointments.today"

@@ -1,4 +1,4 @@
-"""Booking by clients and staff: clients without Telegram (booked by phone), the name a person
+"""Booking by clients and staff, and the log of staff access to client data: clients without Telegram (booked by phone), the name a person
 gives for their appointments, who booked an appointment; and the outbox that carries messages
 to other chats (a case manager told of a booking) durably, through restarts.
 
@@ -45,9 +45,23 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
     )
     op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
+    op.create_table(
+        "access_log",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("at", UTC_TIME, nullable=False),
+        sa.Column("staff_member_id", sa.Integer(),
+                  sa.ForeignKey("staff_members.id", ondelete="SET NULL"), nullable=True),
+        sa.Column("client_id", sa.Integer(), nullable=True),
+        sa.Column("action", sa.String(40), nullable=False),
+    )
+    op.create_index("ix_access_log_client_id", "access_log", ["client_id"])
+    op.create_index("ix_access_log_at", "access_log", ["at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_access_log_at", table_name="access_log")
+    op.drop_index("ix_access_log_client_id", table_name="access_log")
+    op.drop_table("access_log")
     op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
     op.drop_table("outbox")
     with op.batch_alter_table("appointments") as batch:
