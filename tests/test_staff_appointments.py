@@ -201,3 +201,23 @@ async def test_bad_input_gets_a_clear_answer(chat_factory, day):
 def test_every_command_is_in_the_menu():
     names = {name for name, _ in texts.COMMANDS}
     assert names >= texts.APPOINTMENT_COMMANDS and "abbrechen" in names
+
+
+async def test_marking_cancelling_and_forged_ids_on_both_databases(db, clock):
+    from bot.flows.context import FlowSettings
+    from bot.flows.engine import FlowEngine
+    from tests.conftest import Chat
+
+    me = await add_member(db, 720, "Frau Kaya")
+    colleague = await add_member(db, 721, "Herr Lenz")
+    client = await add_client(db, telegram_id=9200, alias="Amal")
+    started = await add_appointment(db, client, me, local(23, 9, 30))
+    later = await add_appointment(db, client, me, local(23, 14))
+    theirs = await add_appointment(db, client, colleague, local(23, 15))
+    chat = Chat(FlowEngine(db, clock, FlowSettings()), 720, "de", BotKind.STAFF)
+    assert (await chat.press(f"attended:{started}")).notice == "Vermerkt: erschienen."
+    assert "abgesagt" in text(await chat.press(f"cancel_yes:{later}"))
+    assert text(await chat.press(f"cancel_yes:{theirs}")) == NOT_YOURS
+    statuses = [(await appointment(db, i)).status for i in (started, later, theirs)]
+    assert statuses == ["attended", "cancelled", "booked"]
+    assert [m.chat_id for m in await outbox(db)] == [9200]

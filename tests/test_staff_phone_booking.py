@@ -37,21 +37,29 @@ def staff_chat(chat_factory, user_id: int):
     return chat_factory(user_id=user_id, language_code="de", bot=BotKind.STAFF)
 
 
-async def walk_to_times(chat, name: str = "Amal K.", phone: str | None = "0171 234 5678",
-                        kind: str = "first_interview"):
-    """Name, phone, Arabic, Odenthal, kind, interpreter yes, Tuesday 24.11."""
+async def walk(chat, *, name: str = "Amal K.", phone: str | None = "0171 234 5678",
+               language: str = "ar", town: str = "odenthal", kind: str = "first_interview",
+               channel: str = "phone", interpreter: str | None = "yes"):
+    """From /termin to the list of days; the last answer is returned."""
     await chat.send("/termin")
     await chat.send(name)
     if phone is None:
         await chat.press("no_phone")
     else:
         await chat.send(phone)
-    await chat.press("pb_language:ar")
-    await chat.press("pb_town:odenthal")
-    await chat.press(f"pb_kind:{kind}")
+    await chat.press(f"pb_language:{language}")
+    await chat.press(f"pb_town:{town}")
+    answer = await chat.press(f"pb_kind:{kind}")
     if kind == "follow_up":
-        await chat.press("pb_channel:phone")
-    await chat.press("pb_interpreter:yes")
+        answer = await chat.press(f"pb_channel:{channel}")
+    if interpreter is not None:
+        answer = await chat.press(f"pb_interpreter:{interpreter}")
+    return answer
+
+
+async def walk_to_times(chat, **choices):
+    """Name, phone, Arabic, Odenthal, kind, interpreter yes, Tuesday 24.11."""
+    await walk(chat, **choices)
     return await chat.press("pb_day:20261124")
 
 
@@ -129,13 +137,8 @@ async def test_booking_for_oneself_sends_no_message(chat_factory, sqlite_db, tea
     await add_workplace(sqlite_db, team["first"], office="kim-kuerten", towns=("kuerten",),
                         hours="We 09:00-10:00")
     chat = staff_chat(chat_factory, 900)
-    await chat.send("/termin")
-    await chat.send("Herr D.")
-    await chat.press("no_phone")
-    await chat.press("pb_language:de")
-    await chat.press("pb_town:kuerten")
-    await chat.press("pb_kind:follow_up")
-    days = await chat.press("pb_channel:video")  # German: no interpreter question
+    days = await walk(chat, name="Herr D.", phone=None, language="de", town="kuerten",
+                      kind="follow_up", channel="video", interpreter=None)  # German: none
     assert actions(days)[0] == "pb_day:20261125"
     await chat.press("pb_day:20261125")
     await chat.press(f"pb_time:{int(local(25, 9).timestamp())}")
@@ -229,13 +232,7 @@ async def test_buttons_of_other_steps_and_forged_values_change_nothing(chat_fact
 
 async def test_a_town_without_free_times_asks_for_another(chat_factory, team):
     chat = staff_chat(chat_factory, 900)
-    await chat.send("/termin")
-    await chat.send("Amal")
-    await chat.press("no_phone")
-    await chat.press("pb_language:ar")
-    await chat.press("pb_town:burscheid")
-    await chat.press("pb_kind:first_interview")
-    again = await chat.press("pb_interpreter:no")
+    again = await walk(chat, name="Amal", phone=None, town="burscheid", interpreter="no")
     assert text(again).startswith("In Burscheid ist in den nächsten 14 Tagen kein "
                                   "Erstgespräch frei.")
     assert "pb_town:odenthal" in actions(again)
@@ -264,3 +261,32 @@ async def test_other_day_and_other_time_go_back(chat_factory, team):
     assert f"pb_time:{TUESDAY_1300}" in actions(times)
     days = await chat.press("pb_other_day")
     assert "pb_day:20261201" in actions(days)
+
+
+async def test_phone_booking_and_a_lost_race_on_both_databases(db, clock, monkeypatch):
+    """The savepoint around person + appointment, on SQLite and on PostgreSQL."""
+    from bot.flows.context import FlowSettings
+    from bot.flows.engine import FlowEngine
+    from storage import appointments as storage_appointments
+    from tests.conftest import Chat
+
+    await import_catalogue(db, [RBK], clock.now())
+    member = await add_member(db, 900, "Frau Kaya")
+    await add_workplace(db, member, hours="Tu 13:00-15:00")
+    chat = Chat(FlowEngine(db, clock, FlowSettings()), 900, "de", BotKind.STAFF)
+    await walk_to_times(chat)
+    await chat.press(f"pb_time:{TUESDAY_1300}")
+    real_book = phone_booking_book.book
+
+    async def lose_the_race(*args, **kwargs):
+        await real_book(*args, **kwargs)  # our rows are written, then the race is lost
+        raise storage_appointments.SlotTaken
+
+    monkeypatch.setattr(phone_booking_book, "book", lose_the_race)
+    assert text(await chat.press("pb_book")).startswith("Diese Zeit wurde eben vergeben.")
+    assert await stored(db) == ([], [])
+    monkeypatch.setattr(phone_booking_book, "book", real_book)
+    await chat.press(f"pb_time:{TUESDAY_1300}")
+    assert text(await chat.press("pb_book")).startswith(phone_booking_book.BOOKED)
+    [client], [appointment] = await stored(db)
+    assert (appointment.client_id, appointment.booked_by_staff_id) == (client.id, member)

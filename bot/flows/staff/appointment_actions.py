@@ -6,6 +6,8 @@ appointment only if it belongs to the member who pressed, and answers anything e
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.flows.actions import action
 from bot.flows.appointment_notices import STATUS_LABELS, when_de
 from bot.flows.client.notices import cancelled_by_team
@@ -48,50 +50,39 @@ async def mark_missed(ctx: FlowContext, member: StaffMember, arg: str) -> Outcom
 
 async def _mark(ctx: FlowContext, member: StaffMember, arg: str,
                 outcome: AppointmentStatus) -> Outcome:
-    appointment = await owned(ctx, member, arg)
-    if appointment is None:
-        return Outcome([Reply(NOT_YOURS)])
-    refusal = _not_open(appointment)
-    if refusal is None and appointment.starts_at > ctx.clock.now():
-        refusal = NOT_STARTED
-    if refusal is not None:
-        return Outcome([Reply(refusal)])
+    found = await _checked(ctx, member, arg, _not_markable)
+    if isinstance(found, Reply):
+        return Outcome([found])
     try:
-        await mark_outcome(ctx.session, appointment, outcome, ctx.clock.now())
+        await mark_outcome(ctx.session, found, outcome, ctx.clock.now())
     except NotMarkable:  # checked above; kept for a status changed under our feet
-        return Outcome([Reply(ALREADY.format(status=status_de(appointment)))])
-    reply = await _list_of_its_day(ctx, member, appointment)
+        return Outcome([Reply(ALREADY.format(status=status_de(found)))])
+    reply = await _list_of_its_day(ctx, member, found)
     return Outcome([reply], notice=MARKED.format(status=STATUS_LABELS[outcome.value]))
 
 
 async def ask_cancel(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
-    appointment = await owned(ctx, member, arg)
-    if appointment is None:
-        return Outcome([Reply(NOT_YOURS)])
-    refusal = _not_cancellable(ctx, appointment)
-    if refusal is not None:
-        return Outcome([Reply(refusal)])
-    client = await _client(ctx, appointment)
-    text = ASK_CANCEL.format(when=_when(ctx, appointment), name=client_name(client))
-    arg = str(appointment.id)
+    found = await _checked(ctx, member, arg, _not_cancellable)
+    if isinstance(found, Reply):
+        return Outcome([found])
+    client = await _client(ctx, found)
+    text = ASK_CANCEL.format(when=_when(ctx, found), name=client_name(client))
+    arg = str(found.id)
     return Outcome([Reply(text, rows([Button(CANCEL_YES, action("cancel_yes", arg)),
                                       Button(CANCEL_NO, action("cancel_no", arg))]))])
 
 
 async def confirm_cancel(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
-    appointment = await owned(ctx, member, arg)
-    if appointment is None:
-        return Outcome([Reply(NOT_YOURS)])
-    refusal = _not_cancellable(ctx, appointment)
-    if refusal is not None:
-        return Outcome([Reply(refusal)])
+    found = await _checked(ctx, member, arg, _not_cancellable)
+    if isinstance(found, Reply):
+        return Outcome([found])
     try:
-        await cancel(ctx.session, appointment, by="staff", now=ctx.clock.now())
+        await cancel(ctx.session, found, by="staff", now=ctx.clock.now())
     except NotCancellable:
-        return Outcome([Reply(ALREADY.format(status=status_de(appointment)))])
-    client = await _client(ctx, appointment)
-    lines = [CANCELLED.format(when=_when(ctx, appointment), name=client_name(client)),
-             _how_told(ctx, client, appointment)]
+        return Outcome([Reply(ALREADY.format(status=status_de(found)))])
+    client = await _client(ctx, found)
+    lines = [CANCELLED.format(when=_when(ctx, found), name=client_name(client)),
+             _how_told(ctx, client, found)]
     return Outcome([Reply("\n".join(lines), edit=True)])
 
 
@@ -115,10 +106,31 @@ def _how_told(ctx: FlowContext, client: Client, appointment: Appointment) -> str
     return CALL_THEM.format(phone=client.phone) if client.phone else NO_CONTACT
 
 
+Check = Callable[[FlowContext, Appointment], str | None]
+
+
+async def _checked(ctx: FlowContext, member: StaffMember, arg: str,
+                   check: Check) -> Appointment | Reply:
+    """The member's own appointment named by `arg` if `check` finds nothing against it;
+    otherwise the reply that explains why nothing changes."""
+    appointment = await owned(ctx, member, arg)
+    if appointment is None:
+        return Reply(NOT_YOURS)
+    refusal = check(ctx, appointment)
+    return Reply(refusal) if refusal is not None else appointment
+
+
 def _not_open(appointment: Appointment) -> str | None:
     if appointment.status in OPEN_STATUSES:
         return None
     return ALREADY.format(status=status_de(appointment))
+
+
+def _not_markable(ctx: FlowContext, appointment: Appointment) -> str | None:
+    refusal = _not_open(appointment)
+    if refusal is None and appointment.starts_at > ctx.clock.now():
+        refusal = NOT_STARTED
+    return refusal
 
 
 def _not_cancellable(ctx: FlowContext, appointment: Appointment) -> str | None:
