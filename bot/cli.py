@@ -6,6 +6,8 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from pydantic import ValidationError
@@ -13,7 +15,13 @@ from pydantic import ValidationError
 from bot.config import Settings
 from storage.db import Database, DatabaseNotMigrated
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage.models import StaffRole
+
 log = logging.getLogger("kimbot")
+T = TypeVar("T")
 
 
 def _settings() -> Settings:
@@ -120,38 +128,83 @@ def staff() -> None:
 @click.option("--name", required=True, help="Display name, e.g. 'A. Admin (KI)'.")
 def add_admin(telegram_id: int, name: str) -> None:
     """Register the first admin (later staff join by invitation)."""
-    settings = _settings()
-    name = name.strip()
-    if not 0 < len(name) <= 100:
-        raise click.ClickException("the name must have 1 to 100 characters")
-    if telegram_id <= 0:
-        raise click.ClickException("the Telegram id is a positive number")
-    try:
-        member_id = asyncio.run(_add_admin(settings, telegram_id, name))
-    except DatabaseNotMigrated as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Admin {name} registered (staff id {member_id}).")
-
-
-async def _add_admin(settings: Settings, telegram_id: int, name: str) -> int:
-    from scheduler.clock import SystemClock
     from storage.models import StaffRole
-    from storage.repositories import Staff
 
-    database = Database(settings.database_url)
+    member_id = _add_staff(telegram_id, name, StaffRole.ADMIN)
+    click.echo(f"Admin {name.strip()} registered (staff id {member_id}).")
+
+
+_ROLES = ("admin", "coordination", "case_manager", "volunteer", "partner")
+
+
+@staff.command("add")
+@click.option("--telegram-id", type=int, required=True, help="Numeric Telegram user id.")
+@click.option("--name", required=True, help="Display name, e.g. 'S. Kaya (KIM Odenthal)'.")
+@click.option("--role", type=click.Choice(_ROLES), required=True)
+def staff_add(telegram_id: int, name: str, role: str) -> None:
+    """Register a staff member with a role (case managers then need a workplace)."""
+    from storage.models import StaffRole
+
+    member_id = _add_staff(telegram_id, name, StaffRole(role))
+    click.echo(f"{name.strip()} registered as {role} (staff id {member_id}).")
+
+
+@staff.command("workplace")
+@click.option("--telegram-id", type=int, required=True, help="The case manager's Telegram id.")
+@click.option("--office", "office_id", required=True, help="Office id from the catalogue.")
+@click.option("--towns", required=True, help="Town ids served, comma-separated: a,b")
+@click.option("--working-hours", required=True,
+              help='Bookable working time, e.g. "Mo-Fr 08:00-12:00,13:00-16:00".')
+@click.option("--consultation-hours", default=None,
+              help="Open consultation (drop-in) hours, not bookable.")
+def staff_workplace(telegram_id: int, office_id: str, towns: str, working_hours: str,
+                    consultation_hours: str | None) -> None:
+    """Create or replace where a case manager works, for which towns, and when."""
+    from bot.appointments.setup import WorkplaceInput, set_workplace
+
+    settings = _settings()
+    given = WorkplaceInput(telegram_id, office_id.strip(),
+                           tuple(t.strip() for t in towns.split(",") if t.strip()),
+                           working_hours.strip(),
+                           consultation_hours.strip() if consultation_hours else None)
+
+    async def write(session: AsyncSession) -> bool:
+        return (await set_workplace(session, given, settings.timezone))[1]
+
+    created = _in_transaction(settings, write)
+    click.echo(f"Workplace at {given.office_id} {'added' if created else 'updated'} "
+               f"for Telegram id {telegram_id}: {', '.join(given.towns)}.")
+
+
+def _add_staff(telegram_id: int, name: str, role: StaffRole) -> int:
+    from bot.appointments.setup import add_staff_member
+    from scheduler.clock import SystemClock
+
+    async def write(session: AsyncSession) -> int:
+        member = await add_staff_member(session, telegram_id, name, role, SystemClock().now())
+        return member.id
+
+    return _in_transaction(_settings(), write)
+
+
+def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction on the configured, migrated database; a SetupError
+    becomes a clean command-line error and nothing is written."""
+    from bot.appointments.setup import SetupError
+
+    async def run() -> T:
+        database = _database(settings)
+        try:
+            await database.check_migrated()
+            async with database.transaction() as session:
+                return await work(session)
+        finally:
+            await database.dispose()
+
     try:
-        await database.check_migrated()
-        async with database.transaction() as session:
-            staff_repo = Staff(session)
-            existing = await staff_repo.by_telegram_id(telegram_id)
-            if existing is not None:
-                raise click.ClickException(
-                    f"Telegram id {telegram_id} is already registered ({existing.role}).")
-            member = await staff_repo.add(telegram_id, name, StaffRole.ADMIN,
-                                          SystemClock().now())
-            return member.id
-    finally:
-        await database.dispose()
+        return asyncio.run(run())
+    except (DatabaseNotMigrated, SetupError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.group()
@@ -228,6 +281,29 @@ def offices_export(region_id: str | None, fmt: str, output: str | None) -> None:
             fh.write(text)
     else:
         click.echo(text, nl=False)
+
+
+@offices.command("booking-rules")
+@click.option("--office", "office_id", required=True, help="Office id from the catalogue.")
+@click.option("--first-interview-minutes", type=int, default=None, help="Default 60.")
+@click.option("--follow-up-minutes", type=int, default=None, help="Default 30.")
+@click.option("--buffer-minutes", type=int, default=None,
+              help="Kept free around appointments; default 10.")
+@click.option("--lead-time-minutes", type=int, default=None,
+              help="How far ahead the earliest booking lies; default 120.")
+def offices_booking_rules(office_id: str, **minutes: int | None) -> None:
+    """Set an office's appointment durations, buffer and lead time (options left out keep
+    their value)."""
+    from bot.appointments.setup import set_booking_rules
+
+    async def write(session: AsyncSession) -> str:
+        rules = await set_booking_rules(session, office_id.strip(), minutes)
+        return (f"first interview {rules.first_interview_minutes} min, follow-up "
+                f"{rules.follow_up_minutes} min, buffer {rules.buffer_minutes} min, "
+                f"lead time {rules.lead_time_minutes} min")
+
+    summary = _in_transaction(_settings(), write)
+    click.echo(f"Booking rules of {office_id.strip()}: {summary}.")
 
 
 @offices.command("demand")

@@ -59,8 +59,11 @@ async def open_count(session: AsyncSession, client_id: int, now: datetime) -> in
 async def book(session: AsyncSession, *, client_id: int, staff_member_id: int, office_id: str,
                kind: AppointmentKind, channel: Channel, starts_at: datetime,
                duration: timedelta, now: datetime, interpreter_language: str | None = None,
-               max_open: int = 2, buffer: timedelta = timedelta(0)) -> Appointment:
+               max_open: int = 2, buffer: timedelta = timedelta(0),
+               booked_by_staff_id: int | None = None) -> Appointment:
     """Book the time or raise SlotTaken / TooManyAppointments; the session stays usable.
+
+    `booked_by_staff_id`: the staff member who booked on the person's behalf (a phone call).
 
     The claimed units include `buffer` after the end, so the database also keeps the office's
     buffer between two appointments booked at the same moment.
@@ -75,7 +78,8 @@ async def book(session: AsyncSession, *, client_id: int, staff_member_id: int, o
         client_id=client_id, staff_member_id=staff_member_id, office_id=office_id,
         kind=kind.value, channel=channel.value, starts_at=starts_at,
         ends_at=starts_at + duration, status=AppointmentStatus.BOOKED.value,
-        interpreter_language=interpreter_language, created_at=now, updated_at=now)
+        interpreter_language=interpreter_language, booked_by_staff_id=booked_by_staff_id,
+        created_at=now, updated_at=now)
     try:
         # A savepoint: losing the race rolls back only this booking, not the caller's work.
         async with session.begin_nested():

@@ -16,13 +16,32 @@ NOT_REGISTERED = (
     "Ratsuchende schreiben bitte dem Bot für Ratsuchende."
 )
 WELCOME = "Willkommen, {name}! Sie sind angemeldet: {role}."
-HELP_INTRO = "Das kann der Staff-Bot bisher:"
+HELP_INTRO = "Das kann der Staff-Bot für Sie:"
 UNSUPPORTED = "Bitte schreiben Sie Text oder nutzen Sie die Schaltflächen."
 UNKNOWN = "Das habe ich nicht verstanden. /hilfe zeigt, was möglich ist."
+NOT_FOR_ROLE = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Termine sehen und "
+                "buchen können Case Management, Koordination und Administration. "
+                "/hilfe zeigt, was Sie nutzen können.")
+TOO_LONG = "Diese Nachricht ist zu lang (höchstens {limit} Zeichen). Es wurde nichts geändert."
+STALE_BUTTON = ("Diese Schaltfläche ist nicht mehr gültig. Es wurde nichts geändert. "
+                "/hilfe zeigt, was möglich ist.")
+CHOOSE_A_BUTTON = ("Bitte wählen Sie eine der Schaltflächen in der letzten Nachricht – "
+                   "oder /abbrechen.")
+CANCELLED_FLOW = "Abgebrochen. Es wurde nichts gespeichert."
+NOTHING_TO_CANCEL = "Gerade läuft nichts, das abgebrochen werden könnte."
 ME = "Ihr Konto: {name}\nRolle: {role}\nTelegram-ID: {telegram_id}\nFreigeschaltet seit: {since}"
 
+# The command menu (the aiogram adapter sets it from this list); /hilfe shows each member only
+# what their role may use.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Begrüßung und Anmeldestatus"),
     ("hilfe", "Was dieser Bot kann"),
     ("ich", "Mein Konto anzeigen"),
+    ("heute", "Meine Termine heute"),
+    ("morgen", "Meine Termine morgen"),
+    ("abwesend", "Abwesenheit eintragen oder löschen"),
+    ("termin", "Termin für eine anrufende Person buchen"),
+    ("abbrechen", "Laufende Eingabe abbrechen"),
 )
+# The commands only case management, coordination and administration may use.
+APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "abwesend", "termin"})

@@ -1,0 +1,15 @@
+"""The steps of the staff conversation, as stored in conversation_states.step."""
+
+ABSENCE_PERIOD = "absence_period"
+
+# Booking for a person who phoned (/termin), in order.
+PHONE_NAME = "pb_name"
+PHONE_NUMBER = "pb_phone"
+PHONE_LANGUAGE = "pb_language"
+PHONE_TOWN = "pb_town"
+PHONE_KIND = "pb_kind"
+PHONE_CHANNEL = "pb_channel"
+PHONE_INTERPRETER = "pb_interpreter"
+PHONE_DAY = "pb_day"
+PHONE_TIME = "pb_time"
+PHONE_CONFIRM = "pb_confirm"
