@@ -76,3 +76,30 @@ def test_offices_import_export_round_trip_and_demand(tmp_path):
     demand = invoke(["offices", "demand", "--month", "2026-11"], tmp_path)
     assert demand.output.splitlines()[0] == "month,region,town,topic,language,offer_found,count"
     assert invoke(["offices", "demand", "--month", "11/2026"], tmp_path).exit_code != 0
+
+
+def test_audit_prints_the_access_log_filtered_by_client(tmp_path):
+    import asyncio
+    from datetime import UTC, datetime
+
+    from storage import audit
+    from storage.db import Database
+
+    invoke(["db", "upgrade"], tmp_path)
+
+    async def log_two() -> None:
+        db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+        try:
+            async with db.transaction() as session:
+                audit.record(session, staff_member_id=None, client_ids=[7, 8],  # type: ignore[arg-type]
+                             action="appointments.day",
+                             now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+        finally:
+            await db.dispose()
+
+    assert invoke(["audit"], tmp_path).output.strip() == "No entries."
+    asyncio.run(log_two())
+    printed = invoke(["audit", "--client-id", "8"], tmp_path).output
+    assert printed.strip() == "2026-11-23 09:00:00Z  staff -  client 8  appointments.day"
+    assert invoke(["audit", "--since", "2026-11-24"], tmp_path).output.strip() == "No entries."
+    assert invoke(["audit", "--since", "yesterday"], tmp_path).exit_code != 0

@@ -221,3 +221,16 @@ async def test_marking_cancelling_and_forged_ids_on_both_databases(db, clock):
     statuses = [(await appointment(db, i)).status for i in (started, later, theirs)]
     assert statuses == ["attended", "cancelled", "booked"]
     assert [m.chat_id for m in await outbox(db)] == [9200]
+
+
+
+
+async def test_every_look_at_a_clients_appointment_is_logged(chat_factory, day, sqlite_db):
+    """The day list writes one access-log row per client shown, and nothing about others."""
+    from storage.audit import entries
+
+    await staff_chat(chat_factory).send("/morgen")
+    async with sqlite_db.transaction() as session:
+        logged = [(e.staff_member_id, e.client_id, e.action) for e in await entries(session)]
+    tomorrow = await appointment(sqlite_db, day["tomorrow"])
+    assert logged == [(day["me"], tomorrow.client_id, "appointments.day")]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.flows.actions import action
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply, rows
-from bot.flows.staff import steps
+from bot.flows.staff import audit_trail, steps
 from bot.flows.staff.appointment_lines import client_name, dated_line
 from bot.flows.staff.local_days import day_bounds, day_de, hhmm, local_date
 from bot.flows.staff.period import Period, PeriodError, parse_period
@@ -90,6 +90,7 @@ async def _conflicts(ctx: FlowContext, member: StaffMember, period: Period) -> R
              if appointment.starts_at > now]
     if not found:
         return None
+    audit_trail.seen(ctx, member, (client.id for _, client in found), "appointments.clash")
     text = "\n".join([CONFLICTS.format(count=len(found)),
                       *(dated_line(a, c, timezone) for a, c in found)])
     buttons = [(Button(f"{a.starts_at.astimezone(ZoneInfo(timezone)):%d.%m. %H:%M} "

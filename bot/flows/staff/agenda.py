@@ -9,6 +9,7 @@ from bot.flows.actions import action
 from bot.flows.appointment_notices import STATUS_LABELS
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply
+from bot.flows.staff import audit_trail
 from bot.flows.staff.appointment_lines import day_line
 from bot.flows.staff.local_days import day_bounds, day_de, hhmm, local_date
 from storage.models import OPEN_STATUSES, Appointment, Client, StaffMember
@@ -45,6 +46,7 @@ async def day_reply(ctx: FlowContext, member: StaffMember, day: date,
     when = _when(ctx, day)
     if not found:
         return Reply(EMPTY.format(when=when), _navigation(), edit=edit)
+    audit_trail.seen(ctx, member, (client.id for _, client in found), "appointments.day")
     lines = [HEADER.format(when=when)]
     lines += [day_line(appointment, client, timezone) for appointment, client in found]
     buttons = [row for appointment, client in found

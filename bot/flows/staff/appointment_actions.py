@@ -13,6 +13,7 @@ from bot.flows.appointment_notices import STATUS_LABELS, when_de
 from bot.flows.client.notices import cancelled_by_team
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply, rows
+from bot.flows.staff import audit_trail
 from bot.flows.staff.agenda import day_reply
 from bot.flows.staff.appointment_lines import client_name, status_de
 from bot.flows.staff.local_days import local_date
@@ -57,6 +58,7 @@ async def _mark(ctx: FlowContext, member: StaffMember, arg: str,
         await mark_outcome(ctx.session, found, outcome, ctx.clock.now())
     except NotMarkable:  # checked above; kept for a status changed under our feet
         return Outcome([Reply(ALREADY.format(status=status_de(found)))])
+    audit_trail.seen(ctx, member, [found.client_id], f"appointment.{outcome.value}")
     reply = await _list_of_its_day(ctx, member, found)
     return Outcome([reply], notice=MARKED.format(status=STATUS_LABELS[outcome.value]))
 
@@ -66,6 +68,7 @@ async def ask_cancel(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome
     if isinstance(found, Reply):
         return Outcome([found])
     client = await _client(ctx, found)
+    audit_trail.seen(ctx, member, [client.id], "appointment.view")
     text = ASK_CANCEL.format(when=_when(ctx, found), name=client_name(client))
     arg = str(found.id)
     return Outcome([Reply(text, rows([Button(CANCEL_YES, action("cancel_yes", arg)),
@@ -81,6 +84,7 @@ async def confirm_cancel(ctx: FlowContext, member: StaffMember, arg: str) -> Out
     except NotCancellable:
         return Outcome([Reply(ALREADY.format(status=status_de(found)))])
     client = await _client(ctx, found)
+    audit_trail.seen(ctx, member, [client.id], "appointment.cancel")
     lines = [CANCELLED.format(when=_when(ctx, found), name=client_name(client)),
              _how_told(ctx, client, found)]
     return Outcome([Reply("\n".join(lines), edit=True)])

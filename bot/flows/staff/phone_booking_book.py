@@ -15,7 +15,7 @@ from bot.appointments.availability import DEFAULT_RULES, Option
 from bot.flows import appointment_notices, notify
 from bot.flows.context import FlowContext
 from bot.flows.events import Outcome, Reply
-from bot.flows.staff import steps
+from bot.flows.staff import audit_trail, steps
 from bot.flows.staff.phone_booking import at_step, wrong_step
 from bot.flows.staff.phone_booking_ask import ask_time
 from bot.flows.staff.phone_booking_options import options_for, parse_start, starting_at
@@ -54,6 +54,7 @@ async def confirm(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
         without_start = {k: v for k, v in data.items() if k != "start"}
         return Outcome([await ask_time(ctx, without_start, before=TAKEN)])
     client, appointment = booked
+    audit_trail.seen(ctx, member, [client.id], "appointment.book_by_phone")
     ctx.conversation.go("")
     return Outcome([Reply(await _report(ctx, member, appointment, client))])
 
