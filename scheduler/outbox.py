@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 Sender = Callable[[int, Reply], Awaitable[None]]
 CLAIM = timedelta(minutes=2)  # longer than one send with its retries
+BATCH = 10  # claimed at once; each claim is renewed right before its send
 MAX_ATTEMPTS = 8
 
 
@@ -57,10 +58,19 @@ class OutboxDispatcher:
             return
         self._running = asyncio.get_running_loop().create_task(self._run_until_idle())
 
+    async def tick(self) -> None:
+        """The scheduler's periodic run, through the same single task as `wake`, so one
+        process never has two runs sending to the same chat out of order."""
+        self.wake()
+        await self.idle()
+
     async def idle(self) -> None:
         """Wait until a run started by `wake` has finished (tests, shutdown)."""
         while self._running is not None and not self._running.done():
-            await asyncio.shield(self._running)
+            try:
+                await asyncio.shield(self._running)
+            except Exception:
+                log.exception("outbox run failed")  # the next tick tries again
 
     async def _run_until_idle(self) -> int:
         sent = 0
@@ -72,15 +82,21 @@ class OutboxDispatcher:
 
     async def run_once(self) -> int:
         """Send every due message once; returns how many were accepted."""
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            claimed = await outbox.claim_due(session, now, CLAIM)
+        token = outbox.new_token()
         sent = 0
-        for message in claimed:
-            sent += await self._send(message)
-        return sent
+        while True:
+            async with self.db.transaction() as session:
+                claimed = await outbox.claim_due(session, self.clock.now(), CLAIM, token,
+                                                 limit=BATCH)
+            for message in claimed:
+                sent += await self._send(message, token)
+            if len(claimed) < BATCH:
+                return sent
 
-    async def _send(self, message: OutboxMessage) -> int:
+    async def _send(self, message: OutboxMessage, token: str) -> int:
+        async with self.db.transaction() as session:
+            if not await outbox.renew(session, message.id, token, self.clock.now(), CLAIM):
+                return 0  # our claim ran out while earlier messages waited: not ours now
         sender = self.senders.get(message.bot)
         outcome = "sent"
         try:
@@ -100,8 +116,8 @@ class OutboxDispatcher:
                 log.warning("outbox message %d failed (%s), retry at %s", message.id,
                             type(exc).__name__, when.isoformat())
                 async with self.db.transaction() as session:
-                    await outbox.retry_at(session, message.id, when)
+                    await outbox.retry_at(session, message.id, token, when)
                 return 0
         async with self.db.transaction() as session:
-            await outbox.done(session, message.id)
+            await outbox.done(session, message.id, token)
         return 1 if outcome == "sent" else 0

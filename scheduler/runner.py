@@ -24,5 +24,5 @@ def build_scheduler(db: Database, clock: Clock) -> AsyncIOScheduler:
 def add_outbox_job(scheduler: AsyncIOScheduler, dispatcher: OutboxDispatcher) -> None:
     """Send what an earlier process left in the outbox, and the retries, every few seconds;
     fresh messages do not wait for this: the engine wakes the dispatcher after its commit."""
-    scheduler.add_job(dispatcher.run_once, "interval", seconds=5, id="outbox",
+    scheduler.add_job(dispatcher.tick, "interval", seconds=5, id="outbox",
                       max_instances=1, coalesce=True)

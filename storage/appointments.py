@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -112,11 +112,31 @@ async def cancel(session: AsyncSession, appointment: Appointment, by: str,
     """Cancel and free the time at once; the row stays for the case manager's overview."""
     if appointment.status not in OPEN_STATUSES or appointment.ends_at <= now:
         raise NotCancellable
-    appointment.status = AppointmentStatus.CANCELLED.value
-    appointment.cancelled_by = by
-    appointment.updated_at = now
+    if not await close(session, appointment, AppointmentStatus.CANCELLED, now, cancelled_by=by):
+        raise NotCancellable
+
+
+async def close(session: AsyncSession, appointment: Appointment, status: AppointmentStatus,
+                now: datetime, cancelled_by: str | None = None) -> bool:
+    """Move an open appointment to `status` and release its time; False if it was no longer
+    open in the database (a colleague or another instance got there first).
+
+    The status check is part of the UPDATE, so two concurrent changes cannot both win and the
+    later one cannot silently overwrite the earlier (an "attended" by a cancel, say).
+    """
+    result = await session.execute(
+        update(Appointment)
+        .where(Appointment.id == appointment.id, Appointment.status.in_(OPEN_STATUSES))
+        .values(status=status.value, cancelled_by=cancelled_by, updated_at=now)
+        .execution_options(synchronize_session=False))
+    if not result.rowcount:
+        await session.refresh(appointment)
+        return False
+    appointment.status, appointment.cancelled_by, appointment.updated_at = (
+        status.value, cancelled_by, now)
     await session.execute(delete(AppointmentSlot).where(
         AppointmentSlot.appointment_id == appointment.id))
+    return True
 
 
 async def upcoming_for_client(session: AsyncSession, client_id: int,
@@ -172,3 +192,12 @@ async def last_attended_staff(session: AsyncSession, client_id: int) -> int | No
         .where(Appointment.client_id == client_id,
                Appointment.status == AppointmentStatus.ATTENDED.value)
         .order_by(Appointment.starts_at.desc()).limit(1))
+
+
+async def has_open_first_interview(session: AsyncSession, client_id: int,
+                                   now: datetime) -> bool:
+    return bool(await session.scalar(
+        select(func.count(Appointment.id)).where(
+            Appointment.client_id == client_id,
+            Appointment.kind == AppointmentKind.FIRST_INTERVIEW.value,
+            Appointment.status.in_(OPEN_STATUSES), Appointment.ends_at > now)))

@@ -51,15 +51,18 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def create_engine(url: str) -> AsyncEngine:
     url = normalize_url(url)
     if not url.startswith("sqlite"):
-        return create_async_engine(url, pool_pre_ping=True)
+        # hide_parameters: a database error logged with its statement must not carry the
+        # values (a name, a phone number, a message text) into the log.
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     # SQLite has one writer at a time. One connection per process makes transactions queue in
     # the pool instead of colliding on the file lock and sleeping in SQLite's busy handler.
     # Every use ends in commit or rollback (`Database.transaction`), so the pool's extra
     # rollback on return would only cost a round trip to the driver thread.
     engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60,
-                                 pool_reset_on_return=None)
+                                 pool_reset_on_return=None, hide_parameters=True)
     event.listen(engine.sync_engine, "connect", _tune_sqlite)
     _skip_empty_commits(engine)
+    _begin_before_savepoints(engine)
     return engine
 
 
@@ -80,6 +83,26 @@ def _skip_empty_commits(engine: AsyncEngine) -> None:
             commit(dbapi_connection)
 
     dialect.do_commit = do_commit  # type: ignore[method-assign]
+
+
+def _begin_before_savepoints(engine: AsyncEngine) -> None:
+    """Open the real transaction before the first SAVEPOINT of a transaction that has not
+    written yet.
+
+    Python's sqlite3 sends BEGIN only before a data-changing statement. A SAVEPOINT outside a
+    transaction starts one of its own, and releasing it COMMITS: a booking made in a savepoint
+    would then be stored even if the rest of the flow failed and rolled back.
+    """
+    dialect = engine.sync_engine.dialect
+    savepoint = dialect.do_savepoint
+
+    def do_savepoint(connection: Any, name: str) -> None:
+        driver = connection.connection.dbapi_connection.driver_connection
+        if not getattr(driver, "in_transaction", True):
+            connection.exec_driver_sql("BEGIN")
+        savepoint(connection, name)
+
+    dialect.do_savepoint = do_savepoint  # type: ignore[method-assign]
 
 
 class Database:

@@ -299,6 +299,8 @@ class OutboxMessage(Base):
     # A sender holds the row until then; a sender that died lets it go when the time is up.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
                                                            default=None)
+    # Which sender holds it: a sender whose claim ran out may not delete or reschedule it.
+    claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 

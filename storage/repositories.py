@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import outbox
 from storage.models import (
     CatalogueOffice,
     CatalogueRegion,
@@ -123,6 +124,8 @@ class Clients:
         too (or hang off clients with ON DELETE CASCADE); the /delete tests check every table."""
         result = await self.session.execute(
             delete(Client).where(Client.telegram_id == telegram_id))
+        # Messages still waiting for the person's chat hold their chat id and text.
+        await outbox.forget_chat(self.session, "client", telegram_id)
         return bool(result.rowcount)
 
 

@@ -12,11 +12,11 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.appointments import close
 from storage.models import (
     OPEN_STATUSES,
     Absence,
     Appointment,
-    AppointmentSlot,
     AppointmentStatus,
     Client,
 )
@@ -70,10 +70,8 @@ async def mark_outcome(session: AsyncSession, appointment: Appointment,
         raise ValueError(f"not an outcome: {outcome}")
     if appointment.status not in OPEN_STATUSES or appointment.starts_at > now:
         raise NotMarkable
-    appointment.status = outcome.value
-    appointment.updated_at = now
-    await session.execute(delete(AppointmentSlot).where(
-        AppointmentSlot.appointment_id == appointment.id))
+    if not await close(session, appointment, outcome, now):
+        raise NotMarkable
 
 
 async def add_absence(session: AsyncSession, staff_id: int, start: datetime, end: datetime,

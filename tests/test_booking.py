@@ -171,3 +171,16 @@ async def test_an_old_cancel_button_cannot_rewrite_a_past_or_cancelled_appointme
         with pytest.raises(NotCancellable):
             await cancel(session, mine, "staff", NOW)  # twice
         assert mine.cancelled_by == "client"
+
+
+async def test_a_flow_that_fails_after_booking_leaves_no_appointment(db):
+    """The booking's savepoint must not commit on its own (SQLite starts a transaction at a
+    SAVEPOINT and would commit it at RELEASE): the whole turn rolls back."""
+    manager, [client] = await people(db, 1)
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await book(session, **booking(manager, client))
+            raise RuntimeError("the notice could not be written")
+    assert await open_appointments(db) == []
+    async with db.transaction() as session:
+        assert list(await session.scalars(select(AppointmentSlot))) == []

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.catalogue.samples import RBK
+from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import Outcome
 from storage.catalogue_io import import_catalogue
@@ -42,6 +43,13 @@ async def consented(engine: FlowEngine, user_id: int, language: str = "ar") -> C
     return chat
 
 
+def book_button(outcome: Outcome) -> str:
+    """The check screen's Book button (it names the time it confirms)."""
+    found = [a for a in actions(outcome) if a.startswith("bok:")]
+    assert len(found) == 1, text(outcome)
+    return found[0]
+
+
 def times(outcome: Outcome) -> list[str]:
     return [a for a in actions(outcome) if a.startswith("btime:")]
 
@@ -58,8 +66,7 @@ async def book_tuesday(chat: Chat, minutes: int = TUESDAY_NINE, name: str | None
         outcome = await chat.send(name)
     if interpreter is not None and any(a.startswith("binterp:") for a in actions(outcome)):
         outcome = await chat.press(f"binterp:{interpreter}")
-    assert "bok" in actions(outcome), text(outcome)
-    return await chat.press("bok")
+    return await chat.press(book_button(outcome))
 
 
 async def appointments(db) -> list[Appointment]:
@@ -92,7 +99,7 @@ async def test_booking_in_arabic_confirms_with_a_calendar_file_and_tells_the_cas
     assert actions(interpreter)[:3] == ["binterp:ar", "binterp:other", "binterp:no"]
     check = await chat.press("binterp:ar")
     assert "\u2068٠٩:٠٠\u2069" in text(check) or "09:00" in text(check)
-    done = await chat.press("bok")
+    done = await chat.press(book_button(check))
 
     confirmation, calendar = done.replies[0], done.replies[1]
     assert confirmation.rtl and "KIM" in confirmation.text
@@ -130,35 +137,44 @@ async def test_a_german_speaker_is_not_asked_about_an_interpreter(booking_engine
     await chat.press(f"bday:{TUESDAY}")
     await chat.press(f"btime:{TUESDAY_NINE}")
     check = await chat.send("Jonas")
-    assert "bok" in actions(check) and not any(a.startswith("binterp") for a in actions(check))
-    await chat.press("bok")
+    assert not any(a.startswith("binterp") for a in actions(check))
+    await chat.press(book_button(check))
     [appointment] = await appointments(sqlite_db)
     assert appointment.interpreter_language is None
 
 
-async def test_at_most_two_open_appointments(booking_engine, sqlite_db):
-    chat = await consented(booking_engine, 504, "en")
+async def test_the_limit_of_open_appointments_is_kept(booking_engine, sqlite_db, clock):
+    limited = FlowEngine(sqlite_db, clock, FlowSettings(max_open_appointments=1))
+    chat = await consented(limited, 504, "en")
     await book_tuesday(chat)
-    await book_tuesday(chat, TUESDAY_NINE + 120)  # 11:00: 10:00 is the first one's buffer
-    third = await chat.press("book")
-    assert "You already have 2 appointments" in text(third)
-    assert "appointments" in actions(third)
-    assert len(await appointments(sqlite_db)) == 2
+    second = await chat.press("book")
+    assert "You already have 1 appointment" in text(second)
+    assert "appointments" in actions(second)
+    assert len(await appointments(sqlite_db)) == 1
+
+
+async def test_a_second_first_meeting_is_not_offered(booking_engine, sqlite_db):
+    chat = await consented(booking_engine, 521, "en")
+    await book_tuesday(chat)
+    again = await chat.press("book")
+    assert "already have a first meeting" in text(again)
+    assert len(await appointments(sqlite_db)) == 1
 
 
 async def test_two_people_choosing_the_same_time_get_one_appointment(booking_engine,
                                                                      sqlite_db):
     first = await consented(booking_engine, 505, "en")
     second = await consented(booking_engine, 506, "en")
+    checks = []
     for chat in (first, second):
         await chat.press("book")
         await chat.press("btown:odenthal")
         await chat.press(f"bday:{TUESDAY}")
         await chat.press(f"btime:{TUESDAY_NINE}")
         await chat.press("bnoname")
-        await chat.press("binterp:no")
-    await first.press("bok")
-    lost = await second.press("bok")
+        checks.append(await chat.press("binterp:no"))
+    await first.press(book_button(checks[0]))
+    lost = await second.press(book_button(checks[1]))
     assert "someone else just booked this time" in text(lost)
     assert f"btime:{TUESDAY_NINE}" not in times(lost) and times(lost)  # fresh times
     assert [a.client_id for a in await appointments(sqlite_db)] == [
@@ -168,7 +184,7 @@ async def test_two_people_choosing_the_same_time_get_one_appointment(booking_eng
 async def test_pressing_book_twice_books_once(booking_engine, sqlite_db):
     chat = await consented(booking_engine, 507, "en")
     await book_tuesday(chat)
-    again = await chat.press("bok")
+    again = await chat.press(f"bok:{TUESDAY_NINE}-0")
     assert "does not work any more" in text(again)
     assert len(await appointments(sqlite_db)) == 1
 
@@ -202,8 +218,7 @@ async def test_another_time_moves_the_appointment_in_one_step(booking_engine, sq
     await chat.press(f"amove:{old.id}")
     await chat.press(f"bday:{TUESDAY}")
     check = await chat.press(f"btime:{TUESDAY_NINE + 120}")
-    assert "bok" in actions(check)  # name and interpreter are kept
-    await chat.press("bok")
+    await chat.press(book_button(check))  # name and interpreter are kept: straight to check
     old_now, new = await appointments(sqlite_db)
     assert old_now.status == "cancelled" and new.status == "booked"
     assert new.interpreter_language == "ar"
@@ -281,3 +296,60 @@ async def test_erasure_tells_the_case_manager_and_removes_the_appointments(booki
     assert await appointments(sqlite_db) == []
     assert (await staff_messages(sqlite_db))[-1].startswith(
         "❌ Termin abgesagt (Person hat ihre Daten gelöscht)")
+
+
+async def test_an_old_book_button_does_not_book_another_time(booking_engine, sqlite_db):
+    chat = await consented(booking_engine, 518, "en")
+    await chat.press("book")
+    await chat.press("btown:odenthal")
+    await chat.press(f"bday:{TUESDAY}")
+    await chat.press(f"btime:{TUESDAY_NINE}")
+    await chat.press("bnoname")
+    old_check = await chat.press("binterp:no")
+    await chat.press("bdays")
+    await chat.press("bday:20261126")
+    await chat.press(f"btime:{TUESDAY_NINE + 2 * 24 * 60}")
+    await chat.press("bnoname")
+    thursday = await chat.press("binterp:no")
+    assert book_button(thursday) != book_button(old_check)
+    stale = await chat.press(book_button(old_check))
+    assert "does not work any more" in text(stale)
+    assert await appointments(sqlite_db) == []
+
+
+async def test_the_booking_lands_with_the_case_manager_and_office_shown(booking_engine,
+                                                                        sqlite_db, clock):
+    """Two case managers serve the town; a booking elsewhere changes who is less busy, but
+    the person still gets the one their check screen showed, or fresh times."""
+    async with sqlite_db.transaction() as session:
+        second = await Staff(session).add(9002, "Herr Zwei", StaffRole.CASE_MANAGER,
+                                          clock.now())
+        session.add(CaseManagerWorkplace(staff_member_id=second.id,
+                                         office_id="kim-bergisch-gladbach", towns=["odenthal"],
+                                         working_hours="Tu,Th 09:00-12:00"))
+    chat = await consented(booking_engine, 519, "en")
+    await chat.press("book")
+    await chat.press("btown:odenthal")
+    await chat.press(f"bday:{TUESDAY}")
+    await chat.press(f"btime:{TUESDAY_NINE}")
+    await chat.press("bnoname")
+    check = await chat.press("binterp:no")
+    shown = "Odenthal" if "Odenthal" in text(check) else "Bergisch Gladbach"
+    # Someone else books Thursday with the case manager shown, making them the busier one.
+    other = await consented(booking_engine, 520, "en")
+    await other.press("book")
+    await other.press("btown:odenthal")
+    await other.press("bday:20261126")
+    await other.press(f"btime:{TUESDAY_NINE + 2 * 24 * 60}")
+    await other.press("bnoname")
+    await other.press(book_button(await other.press("binterp:no")))
+    done = await chat.press(book_button(check))
+    assert shown in done.replies[0].text
+
+
+def test_an_arabic_name_is_isolated_in_the_german_staff_message():
+    from bot.flows.appointment_notices import person_de
+    from storage.models import Client
+
+    assert person_de(Client(id=3, alias="أمل", telegram_id=1)) == "\u2068أمل\u2069 (über den Chat)"
+    assert person_de(Client(id=3, alias="Amal", telegram_id=1)) == "Amal (über den Chat)"

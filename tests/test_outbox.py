@@ -85,7 +85,7 @@ async def test_a_permanent_refusal_drops_the_message(db):
 async def test_a_sender_that_died_releases_its_claim_when_the_claim_expires(db):
     await queue(db)
     async with db.transaction() as session:
-        assert len(await outbox.claim_due(session, NOW, timedelta(minutes=2))) == 1
+        assert len(await outbox.claim_due(session, NOW, timedelta(minutes=2), "dead")) == 1
     staff = Recorder()
     clock = FixedClock(NOW + timedelta(minutes=1))
     dispatcher = OutboxDispatcher(db, clock, {"staff": staff})
@@ -152,5 +152,64 @@ async def test_upgrading_to_0004_keeps_clients_and_their_appointments(tmp_path):
                 "Herr K.", "0170 1234567", "ru", "v1", NOW)
             assert phone_client.telegram_id is None
             assert AppointmentKind.FOLLOW_UP and Channel.PHONE
+    finally:
+        await db.dispose()
+
+
+async def test_a_slow_sender_whose_claim_ran_out_neither_sends_nor_deletes(db):
+    await queue(db)
+    async with db.transaction() as session:
+        [message] = await outbox.claim_due(session, NOW, timedelta(minutes=2), "slow")
+    later = NOW + timedelta(minutes=3)
+    async with db.transaction() as session:  # another sender takes over the expired claim
+        assert len(await outbox.claim_due(session, later, timedelta(minutes=2), "fast")) == 1
+    async with db.transaction() as session:
+        assert not await outbox.renew(session, message.id, "slow", later, timedelta(minutes=2))
+        await outbox.done(session, message.id, "slow")
+    assert len(await remaining(db)) == 1  # still there for the sender that holds it
+
+
+async def test_erasing_a_client_drops_messages_waiting_for_their_chat(db):
+    from storage.repositories import Clients
+
+    async with db.transaction() as session:
+        await Clients(session).record_consent(5151, "ar", "v1", NOW)
+        outbox.add(session, bot="client", chat_id=5151, text="Termin abgesagt", now=NOW)
+        outbox.add(session, bot="staff", chat_id=5151, text="staff chat", now=NOW)
+    async with db.transaction() as session:
+        await Clients(session).erase(5151)
+    assert [m.bot for m in await remaining(db)] == ["staff"]
+
+
+async def test_downgrading_0004_removes_phone_bookings_without_leaving_orphans(tmp_path):
+    from storage.db import Database
+    from storage.models import AppointmentKind, Channel, StaffRole
+    from storage.repositories import Clients, Staff
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'down.db'}"
+    await upgrade_async(url)
+    db = Database(url)
+    try:
+        from storage.appointments import book
+
+        async with db.transaction() as session:
+            member = await Staff(session).add(9, "Frau Case", StaffRole.CASE_MANAGER, NOW)
+            caller = await Clients(session).add_by_phone("Herr K.", "0170 1234567", "ru", "v1",
+                                                         NOW)
+            await book(session, client_id=caller.id, staff_member_id=member.id,
+                       office_id="kim-odenthal", kind=AppointmentKind.FOLLOW_UP,
+                       channel=Channel.PHONE, starts_at=NOW + timedelta(days=1),
+                       duration=timedelta(minutes=30), now=NOW)
+    finally:
+        await db.dispose()
+    await asyncio.to_thread(downgrade, url, "0003")  # raises if a reference were left broken
+    db = Database(url)
+    try:
+        from sqlalchemy import text
+
+        async with db.transaction() as session:
+            for table in ("clients", "appointments", "appointment_slots"):
+                count = await session.scalar(text(f"SELECT count(*) FROM {table}"))
+                assert count == 0, table
     finally:
         await db.dispose()

@@ -41,8 +41,20 @@ async def workplaces_for_town(session: AsyncSession, town_id: str) -> list[CaseM
         select(CaseManagerWorkplace)
         .join(StaffMember, StaffMember.id == CaseManagerWorkplace.staff_member_id)
         .where(StaffMember.active.is_(True))  # someone who left gets no new appointments
-        .order_by(CaseManagerWorkplace.staff_member_id))
+        .order_by(CaseManagerWorkplace.staff_member_id, CaseManagerWorkplace.office_id))
     return [workplace for workplace in rows if town_id in workplace.towns]
+
+
+async def still_free(session: AsyncSession, town_id: str, staff_member_id: int, office_id: str,
+                     kind: AppointmentKind, starts_at: datetime, now: datetime, days: int,
+                     timezone: str) -> Option | None:
+    """The option the person was shown, if that very case manager is still free then at that
+    office (for that town): a booking never lands with someone or somewhere else."""
+    workplaces = [workplace for workplace in await workplaces_for_town(session, town_id)
+                  if (workplace.staff_member_id, workplace.office_id)
+                  == (staff_member_id, office_id)]
+    options = await free_options(session, workplaces, kind, now, days, timezone)
+    return next((option for option in options if option.starts_at == starts_at), None)
 
 
 async def free_options(session: AsyncSession, workplaces: list[CaseManagerWorkplace],

@@ -6,11 +6,13 @@ booked for a caller): who, when, what kind, which language, whether an interpret
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 
+from bot.i18n import isolate
 from storage.models import Appointment, Client
 
 KIND_LABELS = {"first_interview": "Erstgespräch", "follow_up": "Folgetermin"}
@@ -37,8 +39,15 @@ def when_de(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
     return f"{WEEKDAYS[start.weekday()]} {start:%d.%m.%Y}, {start:%H:%M}–{end:%H:%M} Uhr"
 
 
+def _bidi_safe(name: str) -> str:
+    """An Arabic-script name isolated, so it cannot turn the rest of the German line around;
+    Latin names stay as written."""
+    rtl = any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in name)
+    return isolate(name, rtl=rtl)
+
+
 def person_de(client: Client) -> str:
-    name = client.alias or f"Person Nr. {client.id}"
+    name = _bidi_safe(client.alias) if client.alias else f"Person Nr. {client.id}"
     via = "per Telefon gebucht" if client.telegram_id is None else "über den Chat"
     phone = f", Tel. {client.phone}" if client.phone else ""
     return f"{name} ({via}{phone})"

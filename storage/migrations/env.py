@@ -29,10 +29,12 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            # Inside the transaction: a migration that broke a reference is rolled back.
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left {len(broken)} rows with broken references")
     if sqlite:
-        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"migration left {len(broken)} rows with broken references")
         connection.exec_driver_sql("PRAGMA foreign_keys=ON")
         connection.commit()
 

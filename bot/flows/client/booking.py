@@ -9,13 +9,15 @@ day and time must still be free when pressed, and the database has the last word
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.appointments.availability import (
     DEFAULT_RULES,
     Option,
     free_options,
+    still_free,
     workplaces_for_town,
 )
 from bot.appointments.slots import day_groups
@@ -27,6 +29,7 @@ from bot.flows.client.booking_render import (
     calendar_file,
     confirmation_text,
     day_label,
+    directed,
     summary_lines,
 )
 from bot.flows.client.menu import back_to_menu, menu, stale_button
@@ -35,6 +38,7 @@ from bot.flows.events import Button, Outcome, Reply, in_rows, rows
 from bot.i18n import BY_CODE, LANGUAGES
 from storage import appointments as store
 from storage.models import (
+    OPEN_STATUSES,
     Appointment,
     AppointmentKind,
     Channel,
@@ -43,6 +47,7 @@ from storage.models import (
 )
 
 MAX_ALIAS = 60
+_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also accepts "²", which int() refuses
 _BOOKING_STEPS = {steps.BOOK_TOWN, steps.BOOK_DAY, steps.BOOK_TIME, steps.BOOK_NAME,
                   steps.BOOK_INTERPRETER, steps.BOOK_CONFIRM}
 
@@ -71,6 +76,11 @@ async def start(turn: ClientTurn) -> Outcome:
             "\"My appointments\".",
             "You already have {n} appointments. You can cancel one or choose another time in "
             "\"My appointments\".", limit)
+        return Outcome([turn.reply(text, _my_appointments_button(turn))])
+    if await store.has_open_first_interview(ctx.session, turn.client.id, ctx.clock.now()):
+        # Further appointments are agreed with the case manager after the first meeting.
+        text = turn.tr._("You already have a first meeting with KIM. After it, you can book "
+                         "more appointments.")
         return Outcome([turn.reply(text, _my_appointments_button(turn))])
     return await _begin(turn, moving=None)
 
@@ -243,7 +253,7 @@ async def _show_times(turn: ClientTurn, data: dict, day: date,
 
 async def choose_time(turn: ClientTurn, arg: str) -> Outcome:
     data = _booking_data(turn, steps.BOOK_TIME)
-    if data is None or not arg.isdigit() or "day" not in data:
+    if data is None or not _DIGITS.fullmatch(arg) or "day" not in data:
         return await stale_button(turn)
     plan = await _plan(turn, data)
     if plan is None:
@@ -340,21 +350,29 @@ async def _ask_confirm(turn: ClientTurn, data: dict) -> Outcome:
         assert day is not None
         return await _show_times(turn, _keep(data, "moving", "town"), day, notice=turn.tr._(
             "Sorry, this time is not free any more. Please choose another one."))
-    turn.ctx.conversation.go(steps.BOOK_CONFIRM, **data)
+    # The confirmation books exactly what this screen shows: this case manager, this office.
+    turn.ctx.conversation.go(steps.BOOK_CONFIRM, **data, staff=option.staff_member_id,
+                             office=option.office_id)
     index = await turn.ctx.catalogue.index(turn.ctx.session)
     tr = turn.tr
     lines = [tr._("Please check your appointment:"),
              *summary_lines(tr, option.starts_at, option.starts_at + option.duration,
                             index.offices.get(option.office_id), data.get("interp") or None)]
-    buttons = rows([Button(tr._("Book this appointment"), action("bok"))],
+    buttons = rows([Button(tr._("Book this appointment"), action("bok", _token(data)))],
                    [Button(tr._("Another day"), action("bdays"))],
                    *back_to_menu(turn))
-    return Outcome([turn.reply("\n".join(lines), buttons)])
+    return Outcome([turn.reply(directed(lines, tr), buttons)])
 
 
-async def confirm(turn: ClientTurn) -> Outcome:
+def _token(data: dict) -> str:
+    """What the Book button confirms: the start time, and the appointment being moved. An old
+    Book button from another check screen then no longer matches."""
+    return f"{data['start']}-{data.get('moving', 0)}"
+
+
+async def confirm(turn: ClientTurn, token: str) -> Outcome:
     data = _booking_data(turn, steps.BOOK_CONFIRM)
-    if data is None or "start" not in data:
+    if data is None or "start" not in data or "staff" not in data or token != _token(data):
         return await stale_button(turn)
     assert turn.client is not None
     ctx, tr = turn.ctx, turn.tr
@@ -364,11 +382,16 @@ async def confirm(turn: ClientTurn) -> Outcome:
     day = _parse_day(data["day"])
     assert day is not None
     base = _keep(data, "moving", "town")
-    option = _find(await _options(turn, data["town"], plan), int(data["start"]))
+    now = ctx.clock.now()
+    option = await still_free(ctx.session, data["town"], int(data["staff"]), str(data["office"]),
+                              plan.kind, _from_minutes(int(data["start"])), now,
+                              ctx.settings.booking_days, ctx.settings.timezone)
+    if option is not None and plan.moving is not None \
+            and option.starts_at == plan.moving.starts_at:
+        option = None
     taken = tr._("Sorry, someone else just booked this time. Please choose another one.")
     if option is None:
         return await _show_times(turn, base, day, notice=taken)
-    now = ctx.clock.now()
     try:
         appointment = await store.book(
             ctx.session, client_id=turn.client.id, staff_member_id=option.staff_member_id,
@@ -446,7 +469,7 @@ def _keep(data: dict, *keys: str) -> dict:
 
 
 def _parse_day(text: str) -> date | None:
-    if len(text) != 8 or not text.isdigit():
+    if len(text) != 8 or not _DIGITS.fullmatch(text):
         return None
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -459,6 +482,10 @@ def _minutes(moment: datetime) -> int:
     return int(moment.timestamp()) // 60
 
 
+def _from_minutes(minutes: int) -> datetime:
+    return datetime.fromtimestamp(minutes * 60, UTC)
+
+
 def _find(options: list[Option], minutes: int) -> Option | None:
     return next((o for o in options if _minutes(o.starts_at) == minutes), None)
 
@@ -466,11 +493,13 @@ def _find(options: list[Option], minutes: int) -> Option | None:
 async def own_open(turn: ClientTurn, appointment_id: str) -> Appointment | None:
     """The person's own, still open and upcoming appointment with this id, else None: ids in
     buttons can be forged."""
-    if turn.client is None or not appointment_id.isdigit():
+    if turn.client is None or not _DIGITS.fullmatch(appointment_id) or len(appointment_id) > 12:
         return None
     appointment = await store.owned(turn.ctx.session, int(appointment_id), turn.client.id)
-    if appointment is None or appointment.status not in ("booked", "confirmed") \
-            or appointment.ends_at <= turn.ctx.clock.now():
+    # Once it has started, it can no longer be cancelled or moved here: the case manager
+    # records what happened.
+    if appointment is None or appointment.status not in OPEN_STATUSES \
+            or appointment.starts_at <= turn.ctx.clock.now():
         return None
     return appointment
 

@@ -66,10 +66,10 @@ def confirmation_text(tr: Translator, appointment: Appointment, office: Office |
     if first_interview:
         lines.append(tr._("The first meeting takes about one hour."))
     lines.append(tr._("If you cannot come, please cancel in \"My appointments\"."))
-    return _directed(lines, tr)
+    return directed(lines, tr)
 
 
-def _directed(lines: list[str], tr: Translator) -> str:
+def directed(lines: list[str], tr: Translator) -> str:
     # Office names and links are Latin: a right-to-left mark keeps each line right-to-left.
     return "\n".join(RLM + line if tr.rtl and line else line for line in lines)
 

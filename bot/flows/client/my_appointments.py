@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.flows import appointment_notices, notify
 from bot.flows.actions import action
 from bot.flows.client import booking, steps
-from bot.flows.client.booking_render import summary_lines
+from bot.flows.client.booking_render import directed, summary_lines
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, rows
@@ -34,7 +34,7 @@ async def show(turn: ClientTurn) -> Outcome:
                               appointment.interpreter_language)
         buttons = rows([Button(tr._("Cancel"), action("acancel", str(appointment.id))),
                         Button(tr._("Another time"), action("amove", str(appointment.id)))])
-        replies.append(turn.reply("\n".join(lines), buttons))
+        replies.append(turn.reply(directed(lines, tr), buttons))
     replies.append(menu(turn))
     return Outcome(replies)
 

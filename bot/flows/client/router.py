@@ -53,7 +53,6 @@ _PLAIN_ACTIONS: dict[str, Simple] = {
     "btowns": booking.change_town,
     "bdays": booking.show_days_again,
     "bnoname": booking.skip_name,
-    "bok": booking.confirm,
 }
 _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "lang": onboarding.choose_language,
@@ -65,6 +64,7 @@ _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "btown": booking.choose_town,
     "bday": booking.choose_day,
     "btime": booking.choose_time,
+    "bok": booking.confirm,
     "binterp": booking.choose_interpreter,
     "acancel": my_appointments.ask_cancel,
     "acancelok": my_appointments.confirm_cancel,

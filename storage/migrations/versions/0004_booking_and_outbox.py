@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.Column("next_attempt_at", UTC_TIME, nullable=False),
         sa.Column("claimed_until", UTC_TIME, nullable=True),
+        sa.Column("claim_token", sa.String(32), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
     )
     op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
@@ -67,6 +68,12 @@ def downgrade() -> None:
     with op.batch_alter_table("appointments") as batch:
         batch.drop_constraint("fk_appointments_booked_by_staff", type_="foreignkey")
         batch.drop_column("booked_by_staff_id")
+    # People booked by phone cannot exist in 0003. Their rows go explicitly: migrations run
+    # with SQLite's foreign keys off, so nothing would cascade.
+    phone_clients = "SELECT id FROM clients WHERE telegram_id IS NULL"
+    op.execute("DELETE FROM appointment_slots WHERE appointment_id IN (SELECT id FROM "
+               f"appointments WHERE client_id IN ({phone_clients}))")
+    op.execute(f"DELETE FROM appointments WHERE client_id IN ({phone_clients})")
     op.execute("DELETE FROM clients WHERE telegram_id IS NULL")
     with op.batch_alter_table("clients") as batch:
         batch.drop_column("origin")
