@@ -83,7 +83,7 @@ async def more(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     if arg or chosen is None or len(chosen) != 1:
         return Outcome([Reply(WRONG_STEP)])
     first = chosen[0]
-    buttons = [Button(t.german, action("kurz_topic2", t.code)) for t in TOPICS if t.code != first]
+    buttons = [Button(t.german, action("kurz_second", t.code)) for t in TOPICS if t.code != first]
     return Outcome([Reply(ASK_SECOND.format(first=TOPIC_BY_CODE[first].german),
                           in_rows(buttons, 2), edit=True)])
 

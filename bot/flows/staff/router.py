@@ -74,7 +74,7 @@ _COUNTING_ACTIONS: dict[str, ActionHandler] = {
     "kurz_new": kurz.new,
     "kurz_topic": kurz.topic,
     "kurz_more": kurz.more,
-    "kurz_topic2": kurz.second_topic,
+    "kurz_second": kurz.second_topic,
     "kurz_chan": kurz.channel,
     "kurz_undo": kurz.undo,
     "kurz_again": kurz.again,
