@@ -1,6 +1,6 @@
 """Through the real aiogram staff bot against the sandbox: an admin invites a case manager,
-the case manager opens the link, counts a Kurzberatung in three taps and undoes it; a
-volunteer cannot count."""
+the case manager opens the link, counts a Kurzberatung in three taps, repeats and undoes it and
+sees it in /stats; a volunteer can neither count nor see statistics."""
 
 from __future__ import annotations
 
@@ -70,6 +70,9 @@ async def test_invitation_then_a_kurzberatung_in_three_taps(system):
     assert undone["text"].startswith("↩️ Gelöscht")
     async with system.db.transaction() as session:
         assert len(list(await session.scalars(select(ShortConsultation)))) == 1
+    [report] = await say(server, STAFF, kaya, "/stats")
+    assert report["text"].startswith("📊 November 2026 – S. Kaya (KIM Odenthal)\n"
+                                     "Kurzberatungen: 1\nThemen: Wohnen 1\nKanäle: Telefon 1")
 
 
 async def test_a_volunteer_is_refused_counting_through_the_bot(system, clock):
@@ -83,6 +86,8 @@ async def test_a_volunteer_is_refused_counting_through_the_bot(system, clock):
     refusal = texts.NOT_FOR_ROLE_COUNTING.format(role="Ehrenamt")
     [answer] = await say(server, STAFF, eva, "/kurz")
     assert answer["text"] == refusal
+    [no_stats] = await say(server, STAFF, eva, "/stats")
+    assert no_stats["text"] == refusal
     # A forged press (no such button on screen) is checked on the server all the same.
     server.user_presses_raw(STAFF, eva, answer["message_id"], "kurz_topic:housing")
     [pressed] = await server.wait_for(STAFF, eva.id, timeout=10)

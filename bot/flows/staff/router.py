@@ -20,6 +20,7 @@ from bot.flows.staff import (
     phone_booking,
     phone_booking_book,
     registration,
+    stats,
     steps,
     texts,
 )
@@ -38,6 +39,7 @@ _APPOINTMENT_COMMANDS: dict[str, Command] = {
 _COUNTING_COMMANDS: dict[str, Command] = {
     "kurz": kurz.start,
     "fall": cases.show,
+    "stats": stats.command,
 }
 _STAFF_COMMANDS: dict[str, Command] = {
     "einladen": accounts.start_invite,
@@ -85,6 +87,7 @@ _COUNTING_ACTIONS: dict[str, ActionHandler] = {
     "case_list": cases.list_again,
     "case_close": cases.ask_reason,
     "case_reason": cases.close,
+    "stats": stats.switch,
 }
 _STAFF_ACTIONS: dict[str, ActionHandler] = {
     "inv_role": accounts.choose_role,

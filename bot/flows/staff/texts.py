@@ -49,6 +49,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("termin", "Termin für eine anrufende Person buchen"),
     ("kurz", "Kurzberatung zählen (Thema, Kanal – fertig)"),
     ("fall", "Case-Management-Fall eröffnen oder abschließen"),
+    ("stats", "Monatsstatistik (eigene bzw. des Kreises)"),
     ("einladen", "Einladung für ein neues Konto erstellen"),
     ("deaktivieren", "Ein Konto deaktivieren"),
     ("abbrechen", "Laufende Eingabe abbrechen"),
@@ -56,6 +57,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 # The commands only case management, coordination and administration may use.
 APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "abwesend", "termin"})
 # Counting (anonymous): the same roles.
-COUNTING_COMMANDS = frozenset({"kurz", "fall"})
+COUNTING_COMMANDS = frozenset({"kurz", "fall", "stats"})
 # Accounts: coordination and administration.
 STAFF_COMMANDS = frozenset({"einladen", "deaktivieren"})
