@@ -4,7 +4,7 @@ tokens) the local sandbox they talk to."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from types import TracebackType
 
@@ -100,6 +100,8 @@ class System:
                 raise StartupError(f"The {name} bot could not start against the Bot API at "
                                    f"{endpoints.api_url} ({reason}). Check the token and "
                                    "KIMBOT_TELEGRAM_API_URL.") from None
+        self.engine.settings = replace(self.engine.settings,
+                                       staff_bot_username=self.staff_bot.username)
         self.outbox = OutboxDispatcher(self.db, self.clock, {
             BotKind.CLIENT.value: self.client_bot.send, BotKind.STAFF.value: self.staff_bot.send})
         self.engine.on_outbox = self.outbox.wake

@@ -141,12 +141,112 @@ _ROLES = ("admin", "coordination", "case_manager", "volunteer", "partner")
 @click.option("--telegram-id", type=int, required=True, help="Numeric Telegram user id.")
 @click.option("--name", required=True, help="Display name, e.g. 'S. Kaya (KIM Odenthal)'.")
 @click.option("--role", type=click.Choice(_ROLES), required=True)
-def staff_add(telegram_id: int, name: str, role: str) -> None:
+@click.option("--region", default=None, help="Kreis (catalogue region id).")
+@click.option("--towns", default=None, help="Town ids, comma-separated: a,b (first = default).")
+@click.option("--fte", type=float, default=None,
+              help="Case managers: share of a full-time post, e.g. 0.5 or 1.0.")
+def staff_add(telegram_id: int, name: str, role: str, region: str | None, towns: str | None,
+              fte: float | None) -> None:
     """Register a staff member with a role (case managers then need a workplace)."""
     from storage.models import StaffRole
 
-    member_id = _add_staff(telegram_id, name, StaffRole(role))
+    member_id = _add_staff(telegram_id, name, StaffRole(role), region, _town_list(towns), fte)
     click.echo(f"{name.strip()} registered as {role} (staff id {member_id}).")
+
+
+@staff.command("update")
+@click.option("--telegram-id", type=int, required=True, help="Numeric Telegram user id.")
+@click.option("--region", default=None, help="Kreis (catalogue region id).")
+@click.option("--towns", default=None, help="Town ids, comma-separated: a,b (first = default).")
+@click.option("--fte", type=float, default=None, help="Share of a full-time post (0.5, 1.0).")
+def staff_update(telegram_id: int, region: str | None, towns: str | None,
+                 fte: float | None) -> None:
+    """Change a member's Kreis, towns or workload share (options left out keep their value)."""
+    from bot.appointments.setup import SetupError, check_fte, resolve_area
+    from storage.repositories import Staff
+
+    async def write(session: AsyncSession) -> str:
+        member = await Staff(session).by_telegram_id(telegram_id)
+        if member is None:
+            raise SetupError(f"no staff member with Telegram id {telegram_id}")
+        check_fte(fte)
+        if region is not None or towns is not None:
+            given = _town_list(towns) if towns is not None else tuple(member.towns or ())
+            member.region_id, chosen = await resolve_area(session, region or member.region_id,
+                                                          given)
+            member.towns = list(chosen)
+        if fte is not None:
+            member.fte = fte
+        return (f"{member.display_name}: Kreis {member.region_id or '-'}, towns "
+                f"{', '.join(member.towns or []) or '-'}, FTE {member.fte or '-'}")
+
+    click.echo(_in_transaction(_settings(), write))
+
+
+@staff.command("invite")
+@click.option("--role", type=click.Choice(_ROLES), required=True)
+@click.option("--region", default=None, help="Kreis (catalogue region id); default: the towns'.")
+@click.option("--towns", default=None, help="Town ids, comma-separated: a,b")
+@click.option("--name", default=None, help="Display name; without it the person is asked.")
+@click.option("--fte", type=float, default=None, help="Case managers: share of a full-time post.")
+@click.option("--days", type=click.IntRange(1, 60), default=7, show_default=True,
+              help="Days the code stays valid.")
+def staff_invite(role: str, region: str | None, towns: str | None, name: str | None,
+                 fte: float | None, days: int) -> None:
+    """Create a one-time invitation code; opening it in the staff bot registers the account."""
+    from datetime import timedelta
+
+    from bot.appointments.setup import SetupError, check_fte, resolve_area
+    from scheduler.clock import SystemClock
+    from storage.invitations import create_invitation
+    from storage.models import StaffRole
+
+    settings = _settings()
+    display = name.strip() if name else None
+    if display is not None and not 0 < len(display) <= 100:
+        raise click.ClickException("the name must have 1 to 100 characters")
+
+    async def write(session: AsyncSession) -> tuple[str, str]:
+        check_fte(fte)
+        if fte is not None and role != StaffRole.CASE_MANAGER.value:
+            raise SetupError("--fte is for case managers")
+        area, chosen = await resolve_area(session, region, _town_list(towns))
+        made = await create_invitation(session, role=StaffRole(role), now=SystemClock().now(),
+                                       region_id=area, towns=chosen, display_name=display,
+                                       fte=fte, validity=timedelta(days=days))
+        return made.code, f"{made.invitation.expires_at:%Y-%m-%d %H:%M} UTC"
+
+    code, until = _in_transaction(settings, write)
+    click.echo(f"Invitation for a {role}, valid until {until}, usable once.")
+    click.echo(f"Code: {code}")
+    if settings.staff_bot_username:
+        click.echo(f"Link: https://t.me/{settings.staff_bot_username}?start={code}")
+    click.echo(f"Or send the staff bot: /start {code}")
+
+
+@staff.command("deactivate")
+@click.option("--telegram-id", type=int, required=True, help="Numeric Telegram user id.")
+def staff_deactivate(telegram_id: int) -> None:
+    """Deactivate an account: it keeps its history but sees no data any more."""
+    from bot.appointments.setup import SetupError
+    from scheduler.clock import SystemClock
+    from storage.invitations import deactivate
+    from storage.repositories import Staff
+
+    async def write(session: AsyncSession) -> str:
+        member = await Staff(session).by_telegram_id(telegram_id)
+        if member is None:
+            raise SetupError(f"no staff member with Telegram id {telegram_id}")
+        if member.active:
+            await deactivate(session, member, SystemClock().now())
+        return member.display_name
+
+    name = _in_transaction(_settings(), write)
+    click.echo(f"{name} (Telegram id {telegram_id}) is deactivated.")
+
+
+def _town_list(towns: str | None) -> tuple[str, ...]:
+    return tuple(t.strip() for t in (towns or "").split(",") if t.strip())
 
 
 @staff.command("workplace")
@@ -176,12 +276,17 @@ def staff_workplace(telegram_id: int, office_id: str, towns: str, working_hours:
                f"for Telegram id {telegram_id}: {', '.join(given.towns)}.")
 
 
-def _add_staff(telegram_id: int, name: str, role: StaffRole) -> int:
-    from bot.appointments.setup import add_staff_member
+def _add_staff(telegram_id: int, name: str, role: StaffRole, region: str | None = None,
+               towns: tuple[str, ...] = (), fte: float | None = None) -> int:
+    from bot.appointments.setup import add_staff_member, check_fte, resolve_area
     from scheduler.clock import SystemClock
 
     async def write(session: AsyncSession) -> int:
+        check_fte(fte)
+        area, chosen = await resolve_area(session, region, towns)
         member = await add_staff_member(session, telegram_id, name, role, SystemClock().now())
+        member.region_id, member.towns, member.fte = area, list(chosen), fte
+        await session.flush()
         return member.id
 
     return _in_transaction(_settings(), write)

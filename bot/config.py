@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     max_open_appointments: int = 2
     # How many days ahead people can book (today included).
     booking_days: int = 14
+    # The staff bot's @username without the @, for the links `kimbot staff invite` prints (the
+    # running bot learns its own name from Telegram).
+    staff_bot_username: str | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -93,6 +94,7 @@ class StaffMember(Base):
             "role IN ('admin', 'coordination', 'case_manager', 'volunteer', 'partner')",
             name="ck_staff_members_role",
         ),
+        CheckConstraint("fte IS NULL OR (fte > 0 AND fte <= 1)", name="ck_staff_members_fte"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -101,6 +103,109 @@ class StaffMember(Base):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The Kreis (a catalogue region id) and the towns the member works for; the first town is
+    # the default of a Kurzberatung. No foreign key: catalogue imports replace regions wholesale.
+    region_id: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
+    towns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A case manager's workload share (full-time equivalent, 0.5 = half a post).
+    fte: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                            default=None)
+
+
+ROLE_CHECK = "role IN ('admin', 'coordination', 'case_manager', 'volunteer', 'partner')"
+
+
+class StaffInvitation(Base):
+    """A one-time code that registers a Telegram account with a role. Only a hash of the code
+    is stored, so reading the table does not give anyone a usable code."""
+
+    __tablename__ = "staff_invitations"
+    __table_args__ = (
+        CheckConstraint(ROLE_CHECK, name="ck_staff_invitations_role"),
+        CheckConstraint("fte IS NULL OR (fte > 0 AND fte <= 1)",
+                        name="ck_staff_invitations_fte"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    region_id: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
+    towns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    display_name: Mapped[str | None] = mapped_column(String(100), nullable=True, default=None)
+    fte: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
+    created_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL",
+                   name="fk_staff_invitations_created_by"), nullable=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set once, by a conditional UPDATE: the database guarantees a code registers one account.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)
+    used_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL",
+                   name="fk_staff_invitations_used_by"), nullable=True, default=None)
+
+
+class ConsultationChannel(StrEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    EMAIL = "email"
+    MESSENGER = "messenger"
+    OUTREACH = "outreach"  # aufsuchend: in a shelter, a café, at home
+
+
+class ShortConsultation(Base):
+    """One Kurzberatung, counted by a case manager. Anonymous by construction: no client id,
+    no name, no free text - only who counted it, where, about what and how."""
+
+    __tablename__ = "short_consultations"
+    __table_args__ = (
+        CheckConstraint("channel IN ('in_person', 'phone', 'email', 'messenger', 'outreach')",
+                        name="ck_short_consultations_channel"),
+        CheckConstraint("second_topic IS NULL OR second_topic <> topic",
+                        name="ck_short_consultations_topics"),
+        Index("ix_short_consultations_staff_created", "staff_member_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_member_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    town: Mapped[str | None] = mapped_column(String(63), nullable=True)
+    topic: Mapped[str] = mapped_column(String(40))
+    second_topic: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    channel: Mapped[str] = mapped_column(String(12))
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CaseCloseReason(StrEnum):
+    GOALS_REACHED = "goals_reached"
+    ENDED_BY_CLIENT = "ended_by_client"
+    ENDED_BY_KIM = "ended_by_kim"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    UNREACHABLE = "unreachable"
+
+
+class CmCase(Base):
+    """A KIM case management case, counted anonymously: when it was opened and closed and
+    why, per case manager. Nothing links it to a client."""
+
+    __tablename__ = "cm_cases"
+    __table_args__ = (
+        CheckConstraint("close_reason IS NULL OR close_reason IN ('goals_reached', "
+                        "'ended_by_client', 'ended_by_kim', 'consent_withdrawn', 'unreachable')",
+                        name="ck_cm_cases_reason"),
+        CheckConstraint("(closed_at IS NULL) = (close_reason IS NULL)",
+                        name="ck_cm_cases_closed"),
+        Index("ix_cm_cases_staff_closed", "staff_member_id", "closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_member_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    town: Mapped[str | None] = mapped_column(String(63), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                       default=None)
+    close_reason: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
 
 
 class InstanceSecret(Base):

@@ -17,6 +17,7 @@ from storage.appointments import LONGEST_APPOINTMENT
 from storage.models import (
     CaseManagerWorkplace,
     CatalogueOffice,
+    CatalogueRegion,
     CatalogueTown,
     OfficeBookingRules,
     StaffMember,
@@ -136,3 +137,29 @@ def _check_hours(option: str, text: str, timezone: str) -> None:
         parse(text, timezone)
     except HoursSyntaxError as exc:
         raise SetupError(f"{option}: {exc}") from None
+
+
+async def resolve_area(session: AsyncSession, region: str | None,
+                       towns: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+    """Check a Kreis and towns given for a staff member or an invitation; without a Kreis,
+    the towns' Kreis is taken."""
+    if region is not None and await session.get(CatalogueRegion, region) is None:
+        raise SetupError(f"unknown Kreis {region!r}: not in the imported catalogue")
+    if not towns:
+        return region, ()
+    found = dict((await session.execute(select(CatalogueTown.id, CatalogueTown.region_id)
+                                        .where(CatalogueTown.id.in_(towns)))).all())
+    unknown = [town for town in towns if town not in found]
+    if unknown:
+        raise SetupError("unknown town(s): " + ", ".join(unknown))
+    regions = {found[town] for town in towns}
+    if region is None and len(regions) == 1:
+        region = regions.pop()
+    elif region is None or regions != {region}:
+        raise SetupError("the towns must all lie in one Kreis (--region)")
+    return region, tuple(dict.fromkeys(towns))
+
+
+def check_fte(fte: float | None) -> None:
+    if fte is not None and not 0 < fte <= 1:
+        raise SetupError("--fte is a share of a full-time post: more than 0, at most 1.0")

@@ -25,6 +25,9 @@ class FlowSettings:
     privacy_notice_version: str = "2026-11-21"
     max_open_appointments: int = 2
     booking_days: int = 14
+    # The staff bot's @username, for invitation links (t.me/<name>?start=<code>); learnt at
+    # start-up from getMe.
+    staff_bot_username: str | None = None
 
 
 @dataclass

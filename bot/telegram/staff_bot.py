@@ -119,6 +119,7 @@ class StaffBot:
         router.callback_query.register(self._on_callback)
         self.dispatcher.include_router(router)
         self._polling: asyncio.Task[None] | None = None
+        self.username: str | None = None  # from getMe, for invitation links
 
     async def _on_message(self, message: Message, bot: Bot) -> None:
         event = message_event(message)
@@ -155,7 +156,7 @@ class StaffBot:
     async def start(self) -> None:
         # Fails here, at start-up, for a refused token or an unreachable server; the polling
         # task below would only log it and leave a dead staff bot behind a running system.
-        await self.bot.get_me()
+        self.username = (await self.bot.get_me()).username
         try:
             await self.bot.set_my_commands([BotCommand(command=n, description=d)
                                             for n, d in COMMANDS])

@@ -1,13 +1,37 @@
-"""Which staff roles may use the appointment features of the staff bot."""
+"""What each staff role may do in the staff bot. Every command and every button is checked
+against these sets on the server, whatever keyboard the person still has on screen."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from storage.models import StaffMember, StaffRole
 
-# Volunteers and partner services refer people but never see a client's data.
+
+class Permission(StrEnum):
+    APPOINTMENTS = "appointments"  # see and book appointments: client data
+    COUNTING = "counting"  # count Kurzberatungen and CM cases (anonymous)
+    STAFF = "staff"  # invite and deactivate accounts
+
+
+# Volunteers and partner services refer people but never see a client's data, and they do no
+# case management, so they count nothing either.
 APPOINTMENT_ROLES = frozenset({StaffRole.CASE_MANAGER.value, StaffRole.COORDINATION.value,
                                StaffRole.ADMIN.value})
+# Coordination and admin count too: KI teams do case management themselves.
+COUNTING_ROLES = APPOINTMENT_ROLES
+STAFF_ROLES = frozenset({StaffRole.COORDINATION.value, StaffRole.ADMIN.value})
+
+ROLES_FOR: dict[Permission, frozenset[str]] = {
+    Permission.APPOINTMENTS: APPOINTMENT_ROLES,
+    Permission.COUNTING: COUNTING_ROLES,
+    Permission.STAFF: STAFF_ROLES,
+}
+
+
+def allowed(member: StaffMember, permission: Permission) -> bool:
+    return member.role in ROLES_FOR[permission]
 
 
 def may_use_appointments(member: StaffMember) -> bool:
-    return member.role in APPOINTMENT_ROLES
+    return allowed(member, Permission.APPOINTMENTS)

@@ -1,24 +1,30 @@
-"""The staff conversation. Every event first checks that the account is registered and active;
-the appointment features then check the member's role."""
+"""The staff conversation. Every event first checks that the account is registered and active
+(anything else goes to registration: an invitation code, or a polite refusal); every command
+and every button then checks the member's role for its feature (access.Permission)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
-from bot.flows.actions import parse_action
+from bot.flows.actions import action, parse_action
 from bot.flows.context import FlowContext
-from bot.flows.events import EventKind, Outcome, Reply
+from bot.flows.events import Button, EventKind, Outcome, Reply, rows
 from bot.flows.staff import (
     absence,
+    accounts,
     agenda,
     appointment_actions,
+    cases,
+    kurz,
     phone_booking,
     phone_booking_book,
+    registration,
+    stats,
     steps,
     texts,
 )
-from bot.flows.staff.access import may_use_appointments
+from bot.flows.staff.access import Permission, allowed
 from storage.models import StaffMember
 
 Command = Callable[[FlowContext, StaffMember], Awaitable[Outcome]]
@@ -30,8 +36,22 @@ _APPOINTMENT_COMMANDS: dict[str, Command] = {
     "abwesend": absence.start,
     "termin": phone_booking.start,
 }
-# Every button belongs to an appointment feature, so every one needs the role.
-_ACTIONS: dict[str, ActionHandler] = {
+_COUNTING_COMMANDS: dict[str, Command] = {
+    "kurz": kurz.start,
+    "fall": cases.show,
+    "stats": stats.command,
+}
+_STAFF_COMMANDS: dict[str, Command] = {
+    "einladen": accounts.start_invite,
+    "deaktivieren": accounts.start_deactivate,
+}
+_COMMANDS: dict[str, tuple[Command, Permission]] = {
+    **{name: (handler, Permission.APPOINTMENTS) for name, handler
+       in _APPOINTMENT_COMMANDS.items()},
+    **{name: (handler, Permission.COUNTING) for name, handler in _COUNTING_COMMANDS.items()},
+    **{name: (handler, Permission.STAFF) for name, handler in _STAFF_COMMANDS.items()},
+}
+_APPOINTMENT_ACTIONS: dict[str, ActionHandler] = {
     "day": agenda.switch_day,
     "attended": appointment_actions.mark_attended,
     "missed": appointment_actions.mark_missed,
@@ -52,19 +72,60 @@ _ACTIONS: dict[str, ActionHandler] = {
     "pb_other_time": phone_booking.other_time,
     "pb_book": phone_booking_book.confirm,
 }
-_TEXT_STEPS: dict[str, Command] = {
-    steps.ABSENCE_PERIOD: absence.typed_period,
-    **{step: phone_booking.typed for step in phone_booking.ALL_STEPS},
+_COUNTING_ACTIONS: dict[str, ActionHandler] = {
+    "kurz_new": kurz.new,
+    "kurz_topic": kurz.topic,
+    "kurz_more": kurz.more,
+    "kurz_second": kurz.second_topic,
+    "kurz_chan": kurz.channel,
+    "kurz_undo": kurz.undo,
+    "kurz_again": kurz.again,
+    "kurz_langs": kurz.ask_language,
+    "kurz_lang": kurz.set_language,
+    "case_new": cases.open_new,
+    "case_undo": cases.undo_open,
+    "case_list": cases.list_again,
+    "case_close": cases.ask_reason,
+    "case_reason": cases.close,
+    "stats": stats.switch,
+}
+_STAFF_ACTIONS: dict[str, ActionHandler] = {
+    "inv_role": accounts.choose_role,
+    "inv_region": accounts.choose_region,
+    "inv_town": accounts.toggle_town,
+    "inv_done": accounts.create,
+    "deact": accounts.ask_deactivate,
+    "deact_yes": accounts.confirm_deactivate,
+    "deact_no": accounts.keep,
+}
+# Every button belongs to a feature and needs its role, whatever the keyboard on screen.
+_ACTIONS: dict[str, tuple[ActionHandler, Permission]] = {
+    **{name: (handler, Permission.APPOINTMENTS) for name, handler
+       in _APPOINTMENT_ACTIONS.items()},
+    **{name: (handler, Permission.COUNTING) for name, handler in _COUNTING_ACTIONS.items()},
+    **{name: (handler, Permission.STAFF) for name, handler in _STAFF_ACTIONS.items()},
+}
+_TEXT_STEPS: dict[str, tuple[Command, Permission]] = {
+    steps.ABSENCE_PERIOD: (absence.typed_period, Permission.APPOINTMENTS),
+    **{step: (phone_booking.typed, Permission.APPOINTMENTS)
+       for step in phone_booking.ALL_STEPS},
+}
+_REFUSALS = {
+    Permission.APPOINTMENTS: texts.NOT_FOR_ROLE,
+    Permission.COUNTING: texts.NOT_FOR_ROLE_COUNTING,
+    Permission.STAFF: texts.NOT_FOR_ROLE_STAFF,
 }
 assert set(_APPOINTMENT_COMMANDS) == texts.APPOINTMENT_COMMANDS
+assert set(_COUNTING_COMMANDS) == texts.COUNTING_COMMANDS
+assert set(_STAFF_COMMANDS) == texts.STAFF_COMMANDS
 
 
 async def handle(ctx: FlowContext) -> Outcome:
     member = ctx.person
     if not isinstance(member, StaffMember) or not member.active:
-        # An unknown or deactivated account learns nothing but how to get access, and its own
-        # Telegram id, which the admin needs to register it.
-        return Outcome([Reply(texts.NOT_REGISTERED.format(telegram_id=ctx.event.user_id))])
+        # An unknown or deactivated account learns nothing but how to get access (an
+        # invitation) and its own Telegram id.
+        return await registration.stranger(ctx, member)
     match ctx.event.kind:
         case EventKind.UNSUPPORTED:
             return Outcome([Reply(texts.UNSUPPORTED)])
@@ -81,18 +142,22 @@ async def _on_command(ctx: FlowContext, member: StaffMember, command: str) -> Ou
     running = ctx.conversation.step
     ctx.conversation.go("")  # any command leaves a running input; a new one may start below
     if command == "start":
-        return Outcome([_welcome(member)])
+        replies = [_welcome(member)]
+        if ctx.event.argument:  # an invitation opened by an account that is already in
+            replies.insert(0, Reply(registration.ALREADY_REGISTERED))
+        return Outcome(replies)
     if command in ("hilfe", "help"):
         return Outcome([_help(member)])
     if command == "ich":
         return Outcome([_me(member, ctx.settings.timezone)])
     if command == "abbrechen":
         return Outcome([Reply(texts.CANCELLED_FLOW if running else texts.NOTHING_TO_CANCEL)])
-    handler = _APPOINTMENT_COMMANDS.get(command)
-    if handler is None:
+    found = _COMMANDS.get(command)
+    if found is None:
         return Outcome([Reply(texts.UNKNOWN)])
-    if not may_use_appointments(member):
-        return _not_for_role(member)
+    handler, permission = found
+    if not allowed(member, permission):
+        return _not_for_role(member, permission)
     return await handler(ctx, member)
 
 
@@ -100,11 +165,12 @@ async def _on_action(ctx: FlowContext, member: StaffMember, data: str) -> Outcom
     parsed = parse_action(data)
     if parsed is not None and parsed.name == "abort" and not parsed.arg:
         return await _on_command(ctx, member, "abbrechen")
-    handler = _ACTIONS.get(parsed.name) if parsed is not None else None
-    if parsed is None or handler is None:
+    found = _ACTIONS.get(parsed.name) if parsed is not None else None
+    if parsed is None or found is None:
         return Outcome([Reply(texts.STALE_BUTTON)])
-    if not may_use_appointments(member):
-        return _not_for_role(member)
+    handler, permission = found
+    if not allowed(member, permission):
+        return _not_for_role(member, permission)
     return await handler(ctx, member, parsed.arg)
 
 
@@ -112,29 +178,35 @@ async def _on_text(ctx: FlowContext, member: StaffMember) -> Outcome:
     limit = ctx.settings.max_text_length
     if len(ctx.event.text) > limit:
         return Outcome([Reply(texts.TOO_LONG.format(limit=limit))])
-    handler = _TEXT_STEPS.get(ctx.conversation.step)
-    if handler is None:
+    if ctx.conversation.step in (steps.KURZ, steps.INVITE):
+        return Outcome([Reply(texts.CHOOSE_A_BUTTON)])
+    found = _TEXT_STEPS.get(ctx.conversation.step)
+    if found is None:
         return Outcome([Reply(texts.UNKNOWN)])
-    if not may_use_appointments(member):  # the role changed while an input was open
+    handler, permission = found
+    if not allowed(member, permission):  # the role changed while an input was open
         ctx.conversation.go("")
-        return _not_for_role(member)
+        return _not_for_role(member, permission)
     return await handler(ctx, member)
 
 
-def _not_for_role(member: StaffMember) -> Outcome:
-    return Outcome([Reply(texts.NOT_FOR_ROLE.format(role=texts.ROLE_LABELS[member.role]))])
+def _not_for_role(member: StaffMember, permission: Permission) -> Outcome:
+    refusal = _REFUSALS[permission]
+    return Outcome([Reply(refusal.format(role=texts.ROLE_LABELS[member.role]))])
 
 
 def _welcome(member: StaffMember) -> Reply:
     role = texts.ROLE_LABELS[member.role]
+    buttons = (rows([Button(kurz.BUTTON_NEW, action("kurz_new"))])
+               if allowed(member, Permission.COUNTING) else ())
     return Reply(texts.WELCOME.format(name=member.display_name, role=role) + "\n\n"
-                 + _help(member).text)
+                 + _help(member).text, buttons)
 
 
 def _help(member: StaffMember) -> Reply:
-    allowed = may_use_appointments(member)
     lines = [texts.HELP_INTRO] + [f"/{name} – {text}" for name, text in texts.COMMANDS
-                                  if allowed or name not in texts.APPOINTMENT_COMMANDS]
+                                  if name not in _COMMANDS
+                                  or allowed(member, _COMMANDS[name][1])]
     return Reply("\n".join(lines))
 
 

@@ -13,3 +13,10 @@ PHONE_INTERPRETER = "pb_interpreter"
 PHONE_DAY = "pb_day"
 PHONE_TIME = "pb_time"
 PHONE_CONFIRM = "pb_confirm"
+
+# An unknown account opened a valid invitation and is asked for its display name.
+REGISTER_NAME = "register_name"
+# /kurz: topics chosen so far in data["topics"]; the channel button saves.
+KURZ = "kurz"
+# /einladen: role, region and towns chosen so far.
+INVITE = "invite"

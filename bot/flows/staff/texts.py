@@ -22,6 +22,12 @@ UNKNOWN = "Das habe ich nicht verstanden. /hilfe zeigt, was möglich ist."
 NOT_FOR_ROLE = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Termine sehen und "
                 "buchen können Case Management, Koordination und Administration. "
                 "/hilfe zeigt, was Sie nutzen können.")
+NOT_FOR_ROLE_COUNTING = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. "
+                         "Kurzberatungen und Fälle zählen Case Management, Koordination und "
+                         "Administration. /hilfe zeigt, was Sie nutzen können.")
+NOT_FOR_ROLE_STAFF = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Einladen "
+                      "und deaktivieren können Koordination und Administration. "
+                      "/hilfe zeigt, was Sie nutzen können.")
 TOO_LONG = "Diese Nachricht ist zu lang (höchstens {limit} Zeichen). Es wurde nichts geändert."
 STALE_BUTTON = ("Diese Schaltfläche ist nicht mehr gültig. Es wurde nichts geändert. "
                 "/hilfe zeigt, was möglich ist.")
@@ -41,7 +47,16 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("morgen", "Meine Termine morgen"),
     ("abwesend", "Abwesenheit eintragen oder löschen"),
     ("termin", "Termin für eine anrufende Person buchen"),
+    ("kurz", "Kurzberatung zählen (Thema, Kanal – fertig)"),
+    ("fall", "Case-Management-Fall eröffnen oder abschließen"),
+    ("stats", "Monatsstatistik (eigene bzw. des Kreises)"),
+    ("einladen", "Einladung für ein neues Konto erstellen"),
+    ("deaktivieren", "Ein Konto deaktivieren"),
     ("abbrechen", "Laufende Eingabe abbrechen"),
 )
 # The commands only case management, coordination and administration may use.
 APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "abwesend", "termin"})
+# Counting (anonymous): the same roles.
+COUNTING_COMMANDS = frozenset({"kurz", "fall", "stats"})
+# Accounts: coordination and administration.
+STAFF_COMMANDS = frozenset({"einladen", "deaktivieren"})
