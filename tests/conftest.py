@@ -3,6 +3,7 @@ clock, and a small driver that talks to the flow engine like a chat would."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -63,9 +64,28 @@ async def _postgres_database() -> AsyncIterator[str]:
     finally:
         conn = await asyncpg.connect(plain)
         try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await _drop_database(conn, name)
         finally:
             await conn.close()
+
+
+async def _drop_database(conn, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Drop a test database. A plain DROP also stops an autovacuum worker that happens to be
+    in it, which FORCE would refuse to terminate for a non-superuser; FORCE is the fallback
+    for a connection the test left open."""
+    import asyncpg
+
+    for attempt in range(5):
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            return
+        except asyncpg.ObjectInUseError:
+            try:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except asyncpg.InsufficientPrivilegeError:
+                await asyncio.sleep(0.2 * (attempt + 1))  # an autovacuum worker: it yields soon
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
