@@ -12,7 +12,9 @@ connection's thread and keep the rows, the description, the row count and the la
 SQLAlchemy to read without another hop. Statements, transactions and errors are sqlite3's own,
 exactly as with plain aiosqlite: the same sqlite3 connection settings, the same implicit BEGIN
 before the first write, SAVEPOINTs and IntegrityErrors pass through unchanged. Only the number
-of hand-offs changes. Commit and rollback stay one hop each, as in aiosqlite.
+of hand-offs changes. Commit and rollback stay one hop each, as in aiosqlite. It relies on
+aiosqlite 0.22's private `Connection._execute`, `_conn` and `_thread` (pinned in pyproject.toml;
+tests/test_sqlite_driver.py fails if they change).
 
 Trade-off: a cursor holds all its rows in memory, so a server-side (streaming) result is read
 whole. The SQLAlchemy adapter fetches everything for ordinary results anyway, and kimbot
