@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.migrate import head_revision
+from storage.sqlite_driver import OneHopConnection
+from storage.sqlite_driver import connect as connect_one_hop
 
 
 class DatabaseNotMigrated(RuntimeError):
@@ -58,8 +60,17 @@ def create_engine(url: str) -> AsyncEngine:
     # the pool instead of colliding on the file lock and sleeping in SQLite's busy handler.
     # Every use ends in commit or rollback (`Database.transaction`), so the pool's extra
     # rollback on return would only cost a round trip to the driver thread.
+    # Connections come from `storage.sqlite_driver`: aiosqlite with one thread hop per
+    # statement instead of four. The URL's file and sqlite3 options are applied as the
+    # dialect would apply them for aiosqlite itself (`engine` is bound below; the pool calls this
+    # only on its first checkout).
+    async def connect() -> OneHopConnection:
+        args, kwargs = engine.sync_engine.dialect.create_connect_args(engine.sync_engine.url)
+        return await connect_one_hop(*args, **kwargs)
+
     engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60,
-                                 pool_reset_on_return=None, hide_parameters=True)
+                                 pool_reset_on_return=None, async_creator=connect,
+                                 hide_parameters=True)
     event.listen(engine.sync_engine, "connect", _tune_sqlite)
     _skip_empty_commits(engine)
     _begin_before_savepoints(engine)

@@ -46,3 +46,18 @@ async def test_without_a_pressed_message_nothing_is_edited_and_documents_are_sen
     await deliver(api, pressed(None), Outcome([Reply("a", edit=True),
                                                Reply("b", document=document)]))
     assert api.calls == [("send", None, "a"), ("document", None, "termin.ics")]
+
+
+def test_client_keyboards_are_built_once_and_keep_their_buttons():
+    # python-telegram-bot's keyboard objects are immutable, so the client bot reuses them.
+    from bot.flows.events import Button
+    from bot.telegram.client_bot import _markup
+
+    buttons = ((Button("English", "lang:en"), Button("العربية", "lang:ar")),
+               (Button("Deutsch", "lang:de"),))
+    markup = _markup(Reply("Language?", buttons))
+    assert markup is not None
+    assert [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard] == [
+        [("English", "lang:en"), ("العربية", "lang:ar")], [("Deutsch", "lang:de")]]
+    assert _markup(Reply("Sprache?", tuple(tuple(row) for row in buttons))) is markup
+    assert _markup(Reply("No keyboard")) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from telegram import Bot as PtbBot
 from telegram import (
@@ -19,7 +20,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.flows.client.menu import command_descriptions
 from bot.flows.engine import FlowEngine
-from bot.flows.events import BotKind, Document, Event, EventKind, Outcome, Reply
+from bot.flows.events import BotKind, Button, Document, Event, EventKind, Outcome, Reply
 from bot.i18n import FALLBACK_LANGUAGE, LANGUAGES, translator
 from bot.telegram.content import unsupported_kind
 from bot.telegram.delivery import EditRefused, deliver
@@ -62,10 +63,17 @@ def to_event(update: Update) -> Event | None:
 
 
 def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
+    return _keyboard(reply.buttons) if reply.buttons else None
+
+
+@lru_cache(maxsize=1024)
+def _keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    # Most keyboards repeat (the menu, the 14 languages, consent) in each language. Building
+    # python-telegram-bot's objects took ~0.2 ms for the language keyboard, on the event loop,
+    # per reply; they are immutable once built, so one object can serve every send. The cache
+    # is bounded for keyboards that do vary (finder answers, free times).
     return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.action)
-                                  for b in row] for row in reply.buttons])
+                                  for b in row] for row in buttons])
 
 
 class PtbChatApi:
