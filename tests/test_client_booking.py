@@ -54,6 +54,16 @@ def times(outcome: Outcome) -> list[str]:
     return [a for a in actions(outcome) if a.startswith("btime:")]
 
 
+async def to_check(chat: Chat, day: str = TUESDAY, minutes: int = TUESDAY_NINE) -> Outcome:
+    """From "Book" to the check screen: Odenthal, `day`, `minutes`, no name, no interpreter."""
+    await chat.press("book")
+    await chat.press("btown:odenthal")
+    await chat.press(f"bday:{day}")
+    await chat.press(f"btime:{minutes}")
+    await chat.press("bnoname")
+    return await chat.press("binterp:no")
+
+
 async def book_tuesday(chat: Chat, minutes: int = TUESDAY_NINE, name: str | None = "Amal",
                        interpreter: str | None = "ar") -> Outcome:
     """From "Book" to the confirmation, choosing Odenthal, Tuesday and the given time."""
@@ -165,14 +175,7 @@ async def test_two_people_choosing_the_same_time_get_one_appointment(booking_eng
                                                                      sqlite_db):
     first = await consented(booking_engine, 505, "en")
     second = await consented(booking_engine, 506, "en")
-    checks = []
-    for chat in (first, second):
-        await chat.press("book")
-        await chat.press("btown:odenthal")
-        await chat.press(f"bday:{TUESDAY}")
-        await chat.press(f"btime:{TUESDAY_NINE}")
-        await chat.press("bnoname")
-        checks.append(await chat.press("binterp:no"))
+    checks = [await to_check(chat) for chat in (first, second)]
     await first.press(book_button(checks[0]))
     lost = await second.press(book_button(checks[1]))
     assert "someone else just booked this time" in text(lost)
@@ -300,12 +303,7 @@ async def test_erasure_tells_the_case_manager_and_removes_the_appointments(booki
 
 async def test_an_old_book_button_does_not_book_another_time(booking_engine, sqlite_db):
     chat = await consented(booking_engine, 518, "en")
-    await chat.press("book")
-    await chat.press("btown:odenthal")
-    await chat.press(f"bday:{TUESDAY}")
-    await chat.press(f"btime:{TUESDAY_NINE}")
-    await chat.press("bnoname")
-    old_check = await chat.press("binterp:no")
+    old_check = await to_check(chat)
     await chat.press("bdays")
     await chat.press("bday:20261126")
     await chat.press(f"btime:{TUESDAY_NINE + 2 * 24 * 60}")
@@ -328,21 +326,12 @@ async def test_the_booking_lands_with_the_case_manager_and_office_shown(booking_
                                          office_id="kim-bergisch-gladbach", towns=["odenthal"],
                                          working_hours="Tu,Th 09:00-12:00"))
     chat = await consented(booking_engine, 519, "en")
-    await chat.press("book")
-    await chat.press("btown:odenthal")
-    await chat.press(f"bday:{TUESDAY}")
-    await chat.press(f"btime:{TUESDAY_NINE}")
-    await chat.press("bnoname")
-    check = await chat.press("binterp:no")
+    check = await to_check(chat)
     shown = "Odenthal" if "Odenthal" in text(check) else "Bergisch Gladbach"
     # Someone else books Thursday with the case manager shown, making them the busier one.
     other = await consented(booking_engine, 520, "en")
-    await other.press("book")
-    await other.press("btown:odenthal")
-    await other.press("bday:20261126")
-    await other.press(f"btime:{TUESDAY_NINE + 2 * 24 * 60}")
-    await other.press("bnoname")
-    await other.press(book_button(await other.press("binterp:no")))
+    await other.press(book_button(await to_check(other, "20261126",
+                                                 TUESDAY_NINE + 2 * 24 * 60)))
     done = await chat.press(book_button(check))
     assert shown in done.replies[0].text
 

@@ -100,6 +100,11 @@ class CatalogueIndex:
                 for topic in office.topics:
                     self._by_region_topic[region.id, topic].append(office)
 
+    def office_name(self, office_id: str) -> str:
+        """The office's name; its id if a later import removed it (old appointments)."""
+        office = self.offices.get(office_id)
+        return office.name if office else office_id
+
     @property
     def empty(self) -> bool:
         return not self.towns

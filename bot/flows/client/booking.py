@@ -433,7 +433,7 @@ async def _tell_case_managers(turn: ClientTurn, new: Appointment,
     assert client is not None
     zone = ctx.settings.timezone
     index = await ctx.catalogue.index(ctx.session)
-    office = _office_name(index, new.office_id)
+    office = index.office_name(new.office_id)
     member = await ctx.session.get(StaffMember, new.staff_member_id)
     if old is None:
         text = appointment_notices.booked(new, client, office, zone)
@@ -443,14 +443,9 @@ async def _tell_case_managers(turn: ClientTurn, new: Appointment,
             previous = await ctx.session.get(StaffMember, old.staff_member_id)
             if previous is not None:
                 notify.to_staff(ctx, previous, appointment_notices.moved_away(
-                    old, client, _office_name(index, old.office_id), zone))
+                    old, client, index.office_name(old.office_id), zone))
     if member is not None:
         notify.to_staff(ctx, member, text)
-
-
-def _office_name(index: CatalogueIndex, office_id: str) -> str:
-    office = index.offices.get(office_id)
-    return office.name if office else office_id
 
 
 # --- helpers --------------------------------------------------------------------------------

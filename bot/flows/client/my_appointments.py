@@ -65,9 +65,8 @@ async def confirm_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
     member = await ctx.session.get(StaffMember, appointment.staff_member_id)
     if member is not None:
         index = await ctx.catalogue.index(ctx.session)
-        office = index.offices.get(appointment.office_id)
         notify.to_staff(ctx, member, appointment_notices.cancelled(
-            appointment, turn.client, office.name if office else appointment.office_id,
+            appointment, turn.client, index.office_name(appointment.office_id),
             ctx.settings.timezone))
     tr = turn.tr
     done = turn.reply(tr._("Your appointment on {date} at {time} is cancelled.",

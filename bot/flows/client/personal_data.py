@@ -97,7 +97,6 @@ async def _tell_case_managers_before_erasure(turn: ClientTurn) -> None:
         if member is None:
             continue
         appointment.cancelled_by = "erased"  # for the message only: the row goes with the client
-        office = index.offices.get(appointment.office_id)
         notify.to_staff(ctx, member, appointment_notices.cancelled(
-            appointment, client, office.name if office else appointment.office_id,
+            appointment, client, index.office_name(appointment.office_id),
             ctx.settings.timezone))

@@ -152,7 +152,6 @@ async def ask_confirm(ctx: FlowContext, data: dict[str, Any]) -> Reply:
                               before=NOT_FREE)
     ctx.conversation.go(steps.PHONE_CONFIRM, **data)
     index = await ctx.catalogue.index(ctx.session)
-    office = index.offices.get(option.office_id)
     text = CONFIRM.format(
         person=data["name"] + (f", Tel. {data['phone']}" if data["phone"] else ""),
         language=language_de(data["language"]),
@@ -161,7 +160,7 @@ async def ask_confirm(ctx: FlowContext, data: dict[str, Any]) -> Reply:
         when=when_de(option.starts_at, option.starts_at + option.duration,
                      ctx.settings.timezone),
         town=_town_name(index, data["town"]),
-        office=office.name if office else option.office_id,
+        office=index.office_name(option.office_id),
         version=ctx.settings.privacy_notice_version)
     return Reply(text, rows([Button(BOOK, action("pb_book"))],
                             [Button(OTHER_TIME, action("pb_other_time")), ABORT]))

@@ -83,8 +83,7 @@ async def _report(ctx: FlowContext, member: StaffMember, appointment: Appointmen
                   client: Client) -> str:
     """The member's confirmation; a colleague who got the appointment is told."""
     index = await ctx.catalogue.index(ctx.session)
-    office = index.offices.get(appointment.office_id)
-    office_name = office.name if office else appointment.office_id
+    office_name = index.office_name(appointment.office_id)
     timezone = ctx.settings.timezone
     lines = [BOOKED, *appointment_notices.details_de(appointment, client, office_name,
                                                      timezone), "", TELL_BY_PHONE]
