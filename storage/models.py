@@ -57,6 +57,9 @@ class Client(Base):
     town: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Telegram refused a message because the person blocked the bot; cleared when they write.
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                            default=None)
 
 
 class ConversationState(Base):
@@ -110,6 +113,11 @@ class StaffMember(Base):
     # A case manager's workload share (full-time equivalent, 0.5 = half a post).
     fte: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                            default=None)
+    # Local time ("07:30") of the working-day digest; None is the default time, "aus" none.
+    digest_time: Mapped[str | None] = mapped_column(String(5), nullable=True, default=None)
+    # When the last scheduled digest was written: "new since the last digest" starts here.
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
                                                             default=None)
 
 
@@ -299,6 +307,8 @@ class OfficeBookingRules(Base):
     follow_up_minutes: Mapped[int] = mapped_column(Integer, default=30)
     buffer_minutes: Mapped[int] = mapped_column(Integer, default=10)
     lead_time_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    # When the person is reminded, in minutes before the start (default: a day and two hours).
+    reminder_minutes: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1440, 120])
 
 
 class Absence(Base):
@@ -369,6 +379,49 @@ class Appointment(Base):
                    name="fk_appointments_booked_by_staff"), nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the case manager was asked whether the person came (set once, by the scheduler).
+    outcome_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                              default=None)
+
+
+class AppointmentOutcome(Base):
+    """That an appointment was kept or missed, without whose it was: the monthly figures read
+    this, so they stay when the person's data is erased."""
+
+    __tablename__ = "appointment_outcomes"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('attended', 'missed')",
+                        name="ck_appointment_outcomes_outcome"),
+        Index("ix_appointment_outcomes_staff_start", "staff_member_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff_member_id: Mapped[int] = mapped_column(ForeignKey("staff_members.id"))
+    office_id: Mapped[str] = mapped_column(String(63))
+    kind: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(10))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Reminder(Base):
+    """A reminder the person gets before an appointment, written when it is booked. The
+    scheduler turns a due one into an outbox message, or skips it if the appointment was
+    cancelled or moved meanwhile; `handled_at` is set once, by a conditional UPDATE."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("appointment_id", "minutes_before", name="uq_reminders_appointment"),
+        Index("ix_reminders_due", "handled_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"))
+    minutes_before: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                        default=None)
+    outcome: Mapped[str | None] = mapped_column(String(10), nullable=True, default=None)
 
 
 class AppointmentSlot(Base):
@@ -407,6 +460,17 @@ class OutboxMessage(Base):
     # Which sender holds it: a sender whose claim ran out may not delete or reschedule it.
     claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Set, and committed, right before the request goes to Telegram. A row found with it after
+    # a crash may have been delivered: it is not sent again (see scheduler/outbox.py).
+    sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                        default=None)
+    # A message about an appointment (a reminder) is dropped if the appointment is no longer
+    # open when its turn comes, and any message is dropped after `not_after`.
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE", name="fk_outbox_appointment"),
+        nullable=True, default=None)
+    not_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                       default=None)
 
 
 class AccessLog(Base):
