@@ -16,8 +16,9 @@ from bot.i18n import load_all_catalogs
 from bot.sandbox.server import SandboxServer
 from bot.telegram.client_bot import ClientBot
 from bot.telegram.staff_bot import StaffBot
+from scheduler.bot_api_sender import BotApiSender
 from scheduler.clock import Clock, SystemClock
-from scheduler.outbox import OutboxDispatcher
+from scheduler.outbox import OutboxDispatcher, SendLimits
 from scheduler.runner import add_outbox_job, build_scheduler
 from storage.db import Database
 from storage.models import CaseManagerWorkplace, StaffRole
@@ -66,11 +67,12 @@ class System:
         self.engine = FlowEngine(self.db, self.clock, FlowSettings(
             timezone=settings.timezone, state_ttl=timedelta(hours=settings.state_ttl_hours),
             max_open_appointments=settings.max_open_appointments,
-            booking_days=settings.booking_days))
+            booking_days=settings.booking_days, reminder_policy=settings.reminder_policy))
         self.sandbox: SandboxServer | None = None
         self.client_bot: ClientBot | None = None
         self.staff_bot: StaffBot | None = None
         self.outbox: OutboxDispatcher | None = None
+        self.senders: dict[str, BotApiSender] = {}
         self.scheduler = build_scheduler(self.db, self.clock) if run_scheduler else None
 
     async def __aenter__(self) -> System:
@@ -102,8 +104,12 @@ class System:
                                    "KIMBOT_TELEGRAM_API_URL.") from None
         self.engine.settings = replace(self.engine.settings,
                                        staff_bot_username=self.staff_bot.username)
-        self.outbox = OutboxDispatcher(self.db, self.clock, {
-            BotKind.CLIENT.value: self.client_bot.send, BotKind.STAFF.value: self.staff_bot.send})
+        self.senders = {BotKind.CLIENT.value: BotApiSender(endpoints.api_url,
+                                                           endpoints.client_token),
+                        BotKind.STAFF.value: BotApiSender(endpoints.api_url,
+                                                          endpoints.staff_token)}
+        self.outbox = OutboxDispatcher(self.db, self.clock, self.senders, SendLimits(
+            self.settings.send_rate, self.settings.send_rate_per_chat))
         self.engine.on_outbox = self.outbox.wake
         if self.scheduler is not None:
             add_outbox_job(self.scheduler, self.outbox)
@@ -157,6 +163,8 @@ class System:
         if self.outbox is not None:
             self.engine.on_outbox = None
             await self.outbox.idle()  # a message being sent finishes before the bots stop
+        for sender in self.senders.values():
+            await sender.close()
         for bot in (self.staff_bot, self.client_bot):
             if bot is not None:
                 await bot.stop()

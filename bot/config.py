@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.reminders import QuietHours, ReminderPolicy
+
 TELEGRAM_API_URL = "https://api.telegram.org"
 
 
@@ -31,6 +33,16 @@ class Settings(BaseSettings):
     # The staff bot's @username without the @, for the links `kimbot staff invite` prints (the
     # running bot learns its own name from Telegram).
     staff_bot_username: str | None = None
+    # Local hours without reminders ("21:00-07:00"; empty for none): a reminder due then comes
+    # at their end, or the evening before if that would be too close to the appointment.
+    quiet_hours: str = "21:00-07:00"
+    # Telegram's limits for messages the bots send on their own (reminders, digests, notices):
+    # about 30 a second per bot and one a second per chat.
+    send_rate: float = 30.0
+    send_rate_per_chat: float = 1.0
+    # Days without any activity after which a person's data is deleted by the nightly job,
+    # unless they have an appointment coming up or within those days (docs/privacy.md).
+    retention_days: int = 180
 
     @field_validator("timezone")
     @classmethod
@@ -40,6 +52,30 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        QuietHours.parse(value)  # raises a readable ValueError
+        return value
+
+    @field_validator("send_rate", "send_rate_per_chat")
+    @classmethod
+    def _positive_rate(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("a rate must be more than 0 messages per second")
+        return value
+
+    @field_validator("retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value < 30:
+            raise ValueError("retention_days must be at least 30")
+        return value
+
+    @property
+    def reminder_policy(self) -> ReminderPolicy:
+        return ReminderPolicy(QuietHours.parse(self.quiet_hours), self.timezone)
 
     @field_validator("telegram_api_url")
     @classmethod

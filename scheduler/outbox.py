@@ -1,22 +1,33 @@
-"""Sends the outbox: messages to other chats that flows wrote with their changes.
+"""Sends the outbox: messages to other chats that flows and jobs wrote with their changes.
 
 The engine wakes the dispatcher after a transaction that wrote to the outbox, so a case manager
 hears of a booking within a moment; the scheduler also runs it every few seconds, which sends
 whatever an earlier process left behind (a crash after the commit) or had to retry.
 
-Delivery is at least once: a message is deleted only after the messenger accepted it, so a crash
-between the two sends it again after the claim expires. Issue 5 tightens this to exactly once.
+Exactly once, message by message (storage/outbox.py has the states):
+1. claim a batch (another instance skips it);
+2. commit `sending_at` for one message, then send that one request, then delete the row.
+Only one request per dispatcher is on the wire at any moment, so a process killed at any point
+leaves at most one message whose fate is unknown; it is logged and not repeated.
+
+Telegram's limits are kept by a RateLimiter per bot. A 429 pauses the chat and the bot for its
+`retry_after`, a 403 marks the person unreachable, a refused connection is retried with back-off;
+a chat whose message must wait keeps its later messages waiting too, so their order holds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.flows.events import Button, Reply
 from scheduler.clock import Clock
+from scheduler.rate_limit import RateLimiter
+from scheduler.send_errors import Blocked, MaybeSent, NotSent, RetryLater, Undeliverable
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -24,13 +35,17 @@ from storage.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 Sender = Callable[[int, Reply], Awaitable[None]]
-CLAIM = timedelta(minutes=2)  # longer than one send with its retries
-BATCH = 10  # claimed at once; each claim is renewed right before its send
+CLAIM = timedelta(minutes=2)  # a sender that died lets its claims go after this
+BATCH = 20  # claimed at once
 MAX_ATTEMPTS = 8
 
+__all__ = ["OutboxDispatcher", "SendLimits", "Undeliverable", "as_reply", "backoff"]
 
-class Undeliverable(Exception):
-    """The messenger refused for good (blocked bot, unknown chat): retrying cannot help."""
+
+@dataclass(frozen=True)
+class SendLimits:
+    per_second: float = 30.0
+    per_chat_per_second: float = 1.0
 
 
 def backoff(attempts: int) -> timedelta:
@@ -44,10 +59,19 @@ def as_reply(message: OutboxMessage) -> Reply:
 
 
 class OutboxDispatcher:
-    def __init__(self, db: Database, clock: Clock, senders: Mapping[str, Sender]) -> None:
+    def __init__(self, db: Database, clock: Clock, senders: Mapping[str, Sender],
+                 limits: SendLimits = SendLimits(),
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 claim: timedelta = CLAIM) -> None:
         self.db = db
         self.clock = clock
         self.senders = dict(senders)
+        self.claim = claim
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self.limiters = {bot: RateLimiter(limits.per_second, limits.per_chat_per_second,
+                                          monotonic) for bot in self.senders}
         self._running: asyncio.Task[int] | None = None
         self._again = False
 
@@ -81,43 +105,129 @@ class OutboxDispatcher:
                 return sent
 
     async def run_once(self) -> int:
-        """Send every due message once; returns how many were accepted."""
+        """Send every due message once; returns how many Telegram accepted."""
+        await self._sweep()
         token = outbox.new_token()
         sent = 0
         while True:
             async with self.db.transaction() as session:
-                claimed = await outbox.claim_due(session, self.clock.now(), CLAIM, token,
+                claimed = await outbox.claim_due(session, self.clock.now(), self.claim, token,
                                                  limit=BATCH)
-            for message in claimed:
-                sent += await self._send(message, token)
+            sent += await self._send_batch(claimed, token)
             if len(claimed) < BATCH:
                 return sent
 
-    async def _send(self, message: OutboxMessage, token: str) -> int:
+    async def _sweep(self) -> None:
         async with self.db.transaction() as session:
-            if not await outbox.renew(session, message.id, token, self.clock.now(), CLAIM):
-                return 0  # our claim ran out while earlier messages waited: not ours now
+            abandoned = await outbox.sweep_abandoned(session, self.clock.now())
+        if abandoned:
+            log.warning("outbox: %d message(s) were being sent when a process stopped; "
+                        "they may have arrived and are not sent again", abandoned)
+
+    async def _send_batch(self, batch: list[OutboxMessage], token: str) -> int:
+        pending = list(batch)
+        sent = 0
+        while pending:
+            message = self._next(pending)
+            wait = self._limiter(message).ready_at(message.chat_id) - self.monotonic()
+            if wait > 0:
+                await self.sleep(wait)
+            result = await self._send(message, token)
+            pending.remove(message)
+            sent += result.accepted
+            if result.again_at is None:
+                continue
+            followers = [m for m in pending
+                         if (m.bot, m.chat_id) == (message.bot, message.chat_id)]
+            if followers:
+                async with self.db.transaction() as session:
+                    await outbox.retry_at(session, [m.id for m in followers], token,
+                                          result.again_at)
+                pending = [m for m in pending if m not in followers]
+        return sent
+
+    def _next(self, pending: list[OutboxMessage]) -> OutboxMessage:
+        """The message that may go soonest, taking only each chat's first, so a chat's
+        messages keep their order while another chat's wait does not hold everyone up."""
+        firsts: dict[tuple[str, int], OutboxMessage] = {}
+        for message in pending:
+            firsts.setdefault((message.bot, message.chat_id), message)
+        return min(firsts.values(),
+                   key=lambda m: (self._limiter(m).ready_at(m.chat_id), m.id))
+
+    def _limiter(self, message: OutboxMessage) -> RateLimiter:
+        limiter = self.limiters.get(message.bot)
+        if limiter is None:  # a bot without sender: its messages are dropped in _send
+            limiter = self.limiters[message.bot] = RateLimiter(1e9, 1e9, self.monotonic)
+        return limiter
+
+    async def _send(self, message: OutboxMessage, token: str) -> _Result:
+        """Send one message and record what became of it."""
+        async with self.db.transaction() as session:
+            start = await outbox.start_sending(session, message, token, self.clock.now(),
+                                               self.claim)
+        if start is not outbox.Start.GO:
+            return _Result()
         sender = self.senders.get(message.bot)
-        outcome = "sent"
+        limiter = self._limiter(message)
         try:
             if sender is None:
                 raise Undeliverable(f"no sender for bot {message.bot!r}")
-            await sender(message.chat_id, as_reply(message))
-        except Undeliverable as exc:
-            outcome = "dropped"
-            log.warning("outbox message %d dropped: %s", message.id, exc)
-        except Exception as exc:
-            if message.attempts >= MAX_ATTEMPTS:
-                outcome = "dropped"
-                log.error("outbox message %d dropped after %d attempts: %s", message.id,
-                          message.attempts, type(exc).__name__)
-            else:
+            limiter.sent(message.chat_id)
+            await _attempt(sender, message)
+        except RetryLater as exc:
+            limiter.pause_chat(message.chat_id, exc.seconds)
+            limiter.pause_all(exc.seconds)
+            log.warning("outbox message %d: too many requests, retry in %gs", message.id,
+                        exc.seconds)
+            return await self._again_at(message, token,
+                                        self.clock.now() + timedelta(seconds=exc.seconds))
+        except NotSent as exc:
+            if message.attempts < MAX_ATTEMPTS:
                 when = self.clock.now() + backoff(message.attempts)
-                log.warning("outbox message %d failed (%s), retry at %s", message.id,
-                            type(exc).__name__, when.isoformat())
-                async with self.db.transaction() as session:
-                    await outbox.retry_at(session, message.id, token, when)
-                return 0
+                log.warning("outbox message %d not sent (%s), retry at %s", message.id, exc,
+                            when.isoformat())
+                return await self._again_at(message, token, when)
+            log.error("outbox message %d dropped after %d attempts", message.id,
+                      message.attempts)
+        except Blocked:
+            log.info("outbox message %d: the person blocked the bot", message.id)
+            async with self.db.transaction() as session:
+                await outbox.blocked(session, message, token, self.clock.now())
+            return _Result()
+        except Undeliverable as exc:
+            log.warning("outbox message %d dropped: %s", message.id, exc)
+        except MaybeSent as exc:
+            log.warning("outbox message %d: no answer (%s); it may have arrived and is not "
+                        "sent again", message.id, exc)
+        else:
+            await self._done(message, token)
+            return _Result(accepted=1)
+        await self._done(message, token)
+        return _Result()
+
+    async def _again_at(self, message: OutboxMessage, token: str, when: datetime) -> _Result:
+        async with self.db.transaction() as session:
+            await outbox.retry_at(session, [message.id], token, when)
+        return _Result(again_at=when)
+
+    async def _done(self, message: OutboxMessage, token: str) -> None:
         async with self.db.transaction() as session:
             await outbox.done(session, message.id, token)
-        return 1 if outcome == "sent" else 0
+
+
+async def _attempt(sender: Sender, message: OutboxMessage) -> None:
+    try:
+        await sender(message.chat_id, as_reply(message))
+    except (RetryLater, NotSent, Undeliverable, MaybeSent):
+        raise
+    except Exception as exc:
+        # A sender that fails in its own way (a bug, an unexpected library error) failed
+        # before anything left: the message is tried again with back-off, never dropped.
+        raise NotSent(type(exc).__name__) from exc
+
+
+@dataclass(frozen=True)
+class _Result:
+    accepted: int = 0  # 1 if Telegram took the message
+    again_at: datetime | None = None  # set if it (and its chat's later messages) must wait

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import reminders
 from storage.models import (
     OPEN_STATUSES,
     Absence,
@@ -60,7 +61,9 @@ async def book(session: AsyncSession, *, client_id: int, staff_member_id: int, o
                kind: AppointmentKind, channel: Channel, starts_at: datetime,
                duration: timedelta, now: datetime, interpreter_language: str | None = None,
                max_open: int = 2, buffer: timedelta = timedelta(0),
-               booked_by_staff_id: int | None = None) -> Appointment:
+               booked_by_staff_id: int | None = None,
+               reminder_policy: reminders.ReminderPolicy = reminders.DEFAULT_POLICY
+               ) -> Appointment:
     """Book the time or raise SlotTaken / TooManyAppointments; the session stays usable.
 
     `booked_by_staff_id`: the staff member who booked on the person's behalf (a phone call).
@@ -91,6 +94,7 @@ async def book(session: AsyncSession, *, client_id: int, staff_member_id: int, o
             await session.flush()
     except IntegrityError as exc:
         raise SlotTaken from exc
+    await reminders.schedule(session, appointment, now, reminder_policy)
     return appointment
 
 

@@ -4,9 +4,15 @@ A flow that books an appointment adds the case manager's message here in the sam
 `scheduler.outbox` sends it after the commit. So a message exists exactly when its change was
 committed, and a crash between commit and sending delays it instead of losing it.
 
-A sender claims a few rows at a time with a random token and a deadline, renews the claim right
-before each send, and deletes or reschedules a row only while its token still holds it: a sender
-that was slow (Telegram made it wait) cannot send or delete what another sender took over.
+A sender claims a few rows at a time with a random token and a deadline, and deletes or
+reschedules a row only while its token still holds it: a sender that was slow cannot send or
+delete what another sender took over.
+
+Exactly once: right before the request goes out, the sender commits `sending_at` on the row
+(`start_sending`). A row claimed but not yet marked is sent by whoever claims it after a crash;
+a marked row whose sender died is never sent again (`sweep_abandoned`), because Telegram may
+already have it and offers no way to ask. What can be lost is only the one message a process
+was killed with in the instant between that commit and its request leaving the machine.
 """
 
 from __future__ import annotations
@@ -14,19 +20,26 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from enum import Enum
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage
+from storage.models import OPEN_STATUSES, Appointment, Client, OutboxMessage
+
+CLIENT_BOT = "client"
 
 
 def add(session: AsyncSession, *, bot: str, chat_id: int, text: str,
         buttons: Sequence[Sequence[tuple[str, str]]] = (), rtl: bool = False,
-        now: datetime) -> OutboxMessage:
+        now: datetime, appointment_id: int | None = None,
+        not_after: datetime | None = None) -> OutboxMessage:
+    """Queue a message. With `appointment_id` it is dropped unless that appointment is still
+    open and ahead when its turn comes (a reminder); with `not_after` it is dropped after."""
     message = OutboxMessage(bot=bot, chat_id=chat_id, text=text,
                             buttons=[[list(button) for button in row] for row in buttons] or None,
-                            rtl=rtl, created_at=now, next_attempt_at=now, attempts=0)
+                            rtl=rtl, created_at=now, next_attempt_at=now, attempts=0,
+                            appointment_id=appointment_id, not_after=not_after)
     session.add(message)
     return message
 
@@ -47,12 +60,17 @@ async def claim_due(session: AsyncSession, now: datetime, hold: timedelta, token
     whose update matched nothing leaves it to the other.
     """
     candidates = list(await session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.next_attempt_at <= now, _free(now))
-        .order_by(OutboxMessage.id).limit(limit)))
+        select(OutboxMessage.id).where(OutboxMessage.next_attempt_at <= now, _free(now),
+                                       OutboxMessage.sending_at.is_(None))
+        .order_by(OutboxMessage.id).limit(limit)
+        # PostgreSQL: rows another instance is claiming right now are passed over, not waited
+        # for; SQLite has one writer at a time and ignores the clause.
+        .with_for_update(skip_locked=True)))
     claimed: list[int] = []
     for message_id in candidates:
         result = await session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, _free(now))
+            update(OutboxMessage).where(OutboxMessage.id == message_id, _free(now),
+                                        OutboxMessage.sending_at.is_(None))
             .values(claimed_until=now + hold, claim_token=token,
                     attempts=OutboxMessage.attempts + 1))
         if result.rowcount:
@@ -65,15 +83,47 @@ async def claim_due(session: AsyncSession, now: datetime, hold: timedelta, token
     return list(found)
 
 
-async def renew(session: AsyncSession, message_id: int, token: str, now: datetime,
-                hold: timedelta) -> bool:
-    """Extend our claim right before sending; False if it ran out and someone else has it."""
+class Start(Enum):
+    GO = "go"  # marked: send it now
+    LOST = "lost"  # our claim ran out and someone else may hold it: leave it alone
+    STALE = "stale"  # pointless now (appointment cancelled, moved or begun): deleted
+
+
+async def start_sending(session: AsyncSession, message: OutboxMessage, token: str,
+                        now: datetime, hold: timedelta) -> Start:
+    """Commit this before the request: from here on, a crash means "maybe sent", never
+    "send again"."""
+    if await _stale(session, message, now):
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.id == message.id,
+                                                          OutboxMessage.claim_token == token))
+        return Start.STALE
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == token,
-               OutboxMessage.claimed_until > now)
-        .values(claimed_until=now + hold))
-    return bool(result.rowcount)
+        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == token,
+               OutboxMessage.claimed_until > now, OutboxMessage.sending_at.is_(None))
+        .values(sending_at=now, claimed_until=now + hold))
+    return Start.GO if result.rowcount else Start.LOST
+
+
+async def _stale(session: AsyncSession, message: OutboxMessage, now: datetime) -> bool:
+    if message.not_after is not None and message.not_after <= now:
+        return True
+    if message.appointment_id is None:
+        return False
+    still_open = await session.scalar(
+        select(Appointment.id).where(Appointment.id == message.appointment_id,
+                                     Appointment.status.in_(OPEN_STATUSES),
+                                     Appointment.starts_at > now))
+    return still_open is None
+
+
+async def sweep_abandoned(session: AsyncSession, now: datetime) -> int:
+    """Delete rows whose sender died between marking and finishing: maybe delivered, so never
+    sent again. Returns how many, for the log."""
+    result = await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.sending_at.is_not(None),
+                                    OutboxMessage.claimed_until <= now))
+    return result.rowcount or 0
 
 
 async def done(session: AsyncSession, message_id: int, token: str) -> None:
@@ -81,11 +131,26 @@ async def done(session: AsyncSession, message_id: int, token: str) -> None:
                                                       OutboxMessage.claim_token == token))
 
 
-async def retry_at(session: AsyncSession, message_id: int, token: str, when: datetime) -> None:
+async def retry_at(session: AsyncSession, message_ids: Sequence[int], token: str,
+                   when: datetime) -> None:
+    """Give the rows back for a later attempt; only for rows the messenger certainly did not
+    take (a 429, a refused connection), so `sending_at` is cleared."""
     await session.execute(update(OutboxMessage)
-                          .where(OutboxMessage.id == message_id,
+                          .where(OutboxMessage.id.in_(list(message_ids)),
                                  OutboxMessage.claim_token == token)
-                          .values(next_attempt_at=when, claimed_until=None, claim_token=None))
+                          .values(next_attempt_at=when, claimed_until=None, claim_token=None,
+                                  sending_at=None))
+
+
+async def blocked(session: AsyncSession, message: OutboxMessage, token: str,
+                  now: datetime) -> None:
+    """The person blocked the bot: drop the message and mark them unreachable, which their
+    case manager's digest shows instead of retrying forever."""
+    await done(session, message.id, token)
+    if message.bot == CLIENT_BOT:
+        await session.execute(update(Client).where(Client.telegram_id == message.chat_id,
+                                                   Client.unreachable_at.is_(None))
+                              .values(unreachable_at=now))
 
 
 async def forget_chat(session: AsyncSession, bot: str, chat_id: int) -> None:

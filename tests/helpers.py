@@ -41,3 +41,24 @@ async def rows_mentioning(db: Database, value: int) -> list[tuple[str, dict[str,
             if any(v == value or v == str(value) for v in row.values()):
                 hits.append((table, row))
     return hits
+
+
+class VirtualTime:
+    """A monotonic clock and a sleep that only pretend: sleeping moves the time (and the
+    FixedClock given, so database deadlines move along) without waiting."""
+
+    def __init__(self, clock: Any = None) -> None:
+        self.now = 1000.0
+        self.clock = clock
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.slept.append(seconds)
+        self.now += seconds
+        if self.clock is not None:
+            self.clock.advance(timedelta(seconds=seconds))

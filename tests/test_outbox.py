@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.flows.events import Button, Reply
 from scheduler.clock import FixedClock
 from scheduler.outbox import OutboxDispatcher, Undeliverable
+from tests.helpers import VirtualTime
 from storage import outbox
 from storage.migrate import downgrade, upgrade_async
 from storage.models import Appointment, OutboxMessage
@@ -30,6 +31,12 @@ class Recorder:
         self.sent.append((chat_id, reply))
 
 
+def dispatcher_for(db, clock: FixedClock, senders) -> OutboxDispatcher:
+    """A dispatcher whose waits for Telegram's rate limits pass in virtual time."""
+    time = VirtualTime(clock)
+    return OutboxDispatcher(db, clock, senders, monotonic=time.monotonic, sleep=time.sleep)
+
+
 async def queue(db, text: str = "📅 Neuer Termin", buttons=()) -> None:
     async with db.transaction() as session:
         outbox.add(session, bot="staff", chat_id=4711, text=text, buttons=buttons, now=NOW)
@@ -43,7 +50,7 @@ async def remaining(db) -> list[OutboxMessage]:
 async def test_a_queued_message_is_sent_with_its_buttons_and_then_deleted(db):
     await queue(db, buttons=[[("Erschienen", "att:1")]])
     staff = Recorder()
-    dispatcher = OutboxDispatcher(db, FixedClock(NOW), {"staff": staff})
+    dispatcher = dispatcher_for(db, FixedClock(NOW), {"staff": staff})
     assert await dispatcher.run_once() == 1
     assert staff.sent == [(4711, Reply("📅 Neuer Termin", ((Button("Erschienen", "att:1"),),)))]
     assert await remaining(db) == []
@@ -63,7 +70,7 @@ async def test_a_failed_send_is_retried_later_and_not_before(db):
     await queue(db)
     clock = FixedClock(NOW)
     broken = Recorder(fail=ConnectionError("network down"))
-    dispatcher = OutboxDispatcher(db, clock, {"staff": broken})
+    dispatcher = dispatcher_for(db, clock, {"staff": broken})
     assert await dispatcher.run_once() == 0
     [message] = await remaining(db)
     assert message.attempts == 1 and message.next_attempt_at > NOW
@@ -76,8 +83,8 @@ async def test_a_failed_send_is_retried_later_and_not_before(db):
 
 async def test_a_permanent_refusal_drops_the_message(db):
     await queue(db)
-    dispatcher = OutboxDispatcher(db, FixedClock(NOW),
-                                  {"staff": Recorder(fail=Undeliverable("Forbidden"))})
+    dispatcher = dispatcher_for(db, FixedClock(NOW),
+                                {"staff": Recorder(fail=Undeliverable("Forbidden"))})
     assert await dispatcher.run_once() == 0
     assert await remaining(db) == []
 
@@ -88,7 +95,7 @@ async def test_a_sender_that_died_releases_its_claim_when_the_claim_expires(db):
         assert len(await outbox.claim_due(session, NOW, timedelta(minutes=2), "dead")) == 1
     staff = Recorder()
     clock = FixedClock(NOW + timedelta(minutes=1))
-    dispatcher = OutboxDispatcher(db, clock, {"staff": staff})
+    dispatcher = dispatcher_for(db, clock, {"staff": staff})
     assert await dispatcher.run_once() == 0  # still held by the dead sender
     clock.advance(timedelta(minutes=2))
     assert await dispatcher.run_once() == 1
@@ -98,8 +105,8 @@ async def test_two_senders_at_once_send_each_message_once(db):
     for n in range(10):
         await queue(db, text=f"Nachricht {n}")
     staff = Recorder()
-    first = OutboxDispatcher(db, FixedClock(NOW), {"staff": staff})
-    second = OutboxDispatcher(db, FixedClock(NOW), {"staff": staff})
+    first = dispatcher_for(db, FixedClock(NOW), {"staff": staff})
+    second = dispatcher_for(db, FixedClock(NOW), {"staff": staff})
     await asyncio.gather(first.run_once(), second.run_once())
     assert sorted(reply.text for _, reply in staff.sent) == [f"Nachricht {n}" for n in range(10)]
 
@@ -107,7 +114,7 @@ async def test_two_senders_at_once_send_each_message_once(db):
 async def test_wake_sends_without_waiting_for_the_schedule(db):
     await queue(db)
     staff = Recorder()
-    dispatcher = OutboxDispatcher(db, FixedClock(NOW), {"staff": staff})
+    dispatcher = dispatcher_for(db, FixedClock(NOW), {"staff": staff})
     dispatcher.wake()
     await dispatcher.idle()
     assert len(staff.sent) == 1
@@ -164,7 +171,8 @@ async def test_a_slow_sender_whose_claim_ran_out_neither_sends_nor_deletes(db):
     async with db.transaction() as session:  # another sender takes over the expired claim
         assert len(await outbox.claim_due(session, later, timedelta(minutes=2), "fast")) == 1
     async with db.transaction() as session:
-        assert not await outbox.renew(session, message.id, "slow", later, timedelta(minutes=2))
+        assert await outbox.start_sending(session, message, "slow", later,
+                                          timedelta(minutes=2)) is outbox.Start.LOST
         await outbox.done(session, message.id, "slow")
     assert len(await remaining(db)) == 1  # still there for the sender that holds it
 

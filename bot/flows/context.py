@@ -13,6 +13,7 @@ from bot.flows.events import Event
 from bot.i18n import Translator, translator
 from scheduler.clock import Clock
 from storage.models import Client, StaffMember
+from storage.reminders import DEFAULT_POLICY, ReminderPolicy
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class FlowSettings:
     # The staff bot's @username, for invitation links (t.me/<name>?start=<code>); learnt at
     # start-up from getMe.
     staff_bot_username: str | None = None
+    # Quiet hours and time zone of the reminders every booking writes.
+    reminder_policy: ReminderPolicy = DEFAULT_POLICY
 
 
 @dataclass

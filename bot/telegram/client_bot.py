@@ -25,7 +25,6 @@ from bot.i18n import FALLBACK_LANGUAGE, LANGUAGES, translator
 from bot.telegram.content import unsupported_kind
 from bot.telegram.delivery import EditRefused, deliver
 from bot.telegram.retry import Verdict, backoff, with_retries
-from scheduler.outbox import Undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -150,14 +149,6 @@ class ClientBot:
             log.info("client bot: the user blocked the bot; reply dropped")
             return
         log.error("client bot: update failed: %s", type(error).__name__, exc_info=error)
-
-    async def send(self, chat_id: int, reply: Reply) -> None:
-        """Send a message nobody asked for just now (the outbox); a permanent refusal is
-        Undeliverable, so the outbox does not try again."""
-        try:
-            await PtbChatApi(self.app.bot).send_text(chat_id, reply)
-        except (Forbidden, BadRequest) as exc:
-            raise Undeliverable(type(exc).__name__) from exc
 
     async def set_commands(self) -> None:
         """The command menu in every language, so the '/' list speaks the person's language."""

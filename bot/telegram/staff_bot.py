@@ -31,7 +31,6 @@ from bot.flows.staff.texts import COMMANDS
 from bot.telegram.content import unsupported_kind
 from bot.telegram.delivery import EditRefused, deliver
 from bot.telegram.retry import Verdict, backoff, with_retries
-from scheduler.outbox import Undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -144,14 +143,6 @@ class StaffBot:
         except Exception:
             # aiogram would log it too, but without saying the reply is lost for good.
             log.exception("staff bot: could not deliver a reply")
-
-    async def send(self, chat_id: int, reply: Reply) -> None:
-        """Send a message nobody asked for just now (the outbox); a permanent refusal is
-        Undeliverable, so the outbox does not try again."""
-        try:
-            await AiogramChatApi(self.bot).send_text(chat_id, reply)
-        except (TelegramForbiddenError, TelegramBadRequest) as exc:
-            raise Undeliverable(type(exc).__name__) from exc
 
     async def start(self) -> None:
         # Fails here, at start-up, for a refused token or an unreachable server; the polling

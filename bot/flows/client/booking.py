@@ -400,7 +400,8 @@ async def confirm(turn: ClientTurn, token: str) -> Outcome:
             interpreter_language=data.get("interp") or None,
             # Moving holds the old appointment until the new one is safe.
             max_open=ctx.settings.max_open_appointments + (1 if plan.moving else 0),
-            buffer=await _buffer(turn, option.office_id))
+            buffer=await _buffer(turn, option.office_id),
+            reminder_policy=ctx.settings.reminder_policy)
     except store.SlotTaken:
         return await _show_times(turn, base, day, notice=taken)
     except store.TooManyAppointments:

@@ -75,7 +75,8 @@ async def _book(ctx: FlowContext, member: StaffMember, data: dict[str, Any],
             duration=option.duration, now=now,
             interpreter_language=data["language"] if data["interpreter"] else None,
             max_open=ctx.settings.max_open_appointments,
-            buffer=timedelta(minutes=rules.buffer_minutes), booked_by_staff_id=member.id)
+            buffer=timedelta(minutes=rules.buffer_minutes), booked_by_staff_id=member.id,
+            reminder_policy=ctx.settings.reminder_policy)
     return client, appointment
 
 
