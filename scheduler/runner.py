@@ -7,9 +7,11 @@ from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.catalogue.cache import CatalogueCache
 from scheduler.clock import Clock
 from scheduler.jobs import purge_expired_states
 from scheduler.outbox import OutboxDispatcher
+from scheduler.reminders import queue_due_reminders
 from storage.db import Database
 
 
@@ -26,3 +28,16 @@ def add_outbox_job(scheduler: AsyncIOScheduler, dispatcher: OutboxDispatcher) ->
     fresh messages do not wait for this: the engine wakes the dispatcher after its commit."""
     scheduler.add_job(dispatcher.tick, "interval", seconds=5, id="outbox",
                       max_instances=1, coalesce=True)
+
+
+def add_reminder_job(scheduler: AsyncIOScheduler, db: Database, clock: Clock,
+                     catalogue: CatalogueCache, timezone: str,
+                     dispatcher: OutboxDispatcher) -> None:
+    """Every minute: due reminders become outbox messages, sent at once."""
+
+    async def remind() -> None:
+        if await queue_due_reminders(db, clock, catalogue, timezone):
+            dispatcher.wake()
+
+    scheduler.add_job(remind, "interval", minutes=1, id="reminders", max_instances=1,
+                      coalesce=True, next_run_time=clock.now())

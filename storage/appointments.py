@@ -143,6 +143,20 @@ async def close(session: AsyncSession, appointment: Appointment, status: Appoint
     return True
 
 
+async def confirm(session: AsyncSession, appointment: Appointment, now: datetime) -> bool:
+    """The person said they will come; False if it was already confirmed (or closed)."""
+    result = await session.execute(
+        update(Appointment)
+        .where(Appointment.id == appointment.id,
+               Appointment.status == AppointmentStatus.BOOKED.value)
+        .values(status=AppointmentStatus.CONFIRMED.value, updated_at=now)
+        .execution_options(synchronize_session=False))
+    if not result.rowcount:
+        return False
+    appointment.status, appointment.updated_at = AppointmentStatus.CONFIRMED.value, now
+    return True
+
+
 async def upcoming_for_client(session: AsyncSession, client_id: int,
                               now: datetime) -> list[Appointment]:
     result = await session.scalars(

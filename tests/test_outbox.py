@@ -11,11 +11,11 @@ from sqlalchemy import select
 from bot.flows.events import Button, Reply
 from scheduler.clock import FixedClock
 from scheduler.outbox import OutboxDispatcher, Undeliverable
-from tests.helpers import VirtualTime
 from storage import outbox
 from storage.migrate import downgrade, upgrade_async
 from storage.models import Appointment, OutboxMessage
 from storage.repositories import Clients, Staff
+from tests.helpers import VirtualTime
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -91,3 +91,10 @@ def moved_away(old: Appointment, client: Client, office_name: str, timezone: str
     """For the previous case manager when a moved appointment went to a colleague."""
     return "\n".join(["🔁 Termin verschoben zu einer Kollegin oder einem Kollegen",
                       *details_de(old, client, office_name, timezone)])
+
+
+def confirmed(appointment: Appointment, client: Client, office_name: str,
+              timezone: str) -> str:
+    """The person answered a reminder with "I will come"."""
+    return "\n".join(["✅ Termin bestätigt: die Person kommt",
+                      *details_de(appointment, client, office_name, timezone)])

@@ -12,6 +12,7 @@ from bot.flows.client import (
     my_appointments,
     onboarding,
     personal_data,
+    reminders,
     steps,
 )
 from bot.flows.client.turn import ClientTurn
@@ -69,6 +70,7 @@ _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "acancel": my_appointments.ask_cancel,
     "acancelok": my_appointments.confirm_cancel,
     "amove": booking.start_moving,
+    "rcome": reminders.will_come,
 }
 _YES_NO = {"yes", "no"}
 

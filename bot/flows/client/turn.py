@@ -25,6 +25,8 @@ class ClientTurn:
         client = ctx.person
         if not isinstance(client, Client | None):
             raise TypeError("the client flow needs a client row from the engine")
+        if client is not None and client.unreachable_at is not None:
+            client.unreachable_at = None  # they write again, so they unblocked the bot
         # A photo or a voice note changes nothing, not even the time of last contact.
         if client is not None and ctx.event.kind is not EventKind.UNSUPPORTED:
             now = ctx.clock.now()
