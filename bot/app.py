@@ -108,8 +108,10 @@ class System:
                                                            endpoints.client_token),
                         BotKind.STAFF.value: BotApiSender(endpoints.api_url,
                                                           endpoints.staff_token)}
-        self.outbox = OutboxDispatcher(self.db, self.clock, self.senders, SendLimits(
-            self.settings.send_rate, self.settings.send_rate_per_chat))
+        self.outbox = OutboxDispatcher(
+            self.db, self.clock, self.senders,
+            SendLimits(self.settings.send_rate, self.settings.send_rate_per_chat),
+            claim=timedelta(seconds=self.settings.outbox_claim_seconds))
         self.engine.on_outbox = self.outbox.wake
         if self.scheduler is not None:
             add_outbox_job(self.scheduler, self.outbox)

@@ -447,10 +447,6 @@ def offices_demand(month: str) -> None:
                          "yes" if row.offer_found else "no", row.count])
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 @main.command()
 @click.option("--since", help="Only entries from this day on (YYYY-MM-DD, UTC).")
 @click.option("--client-id", type=int, help="Only entries about this client record.")
@@ -474,3 +470,17 @@ def audit(since: str | None, client_id: int | None) -> None:
 
     lines = _in_transaction(_settings(), read)
     click.echo("\n".join(lines) if lines else "No entries.")
+
+
+def _register_groups() -> None:
+    # Command groups that live in modules of their own; imported here, after `main` exists.
+    from bot.outbox_cli import outbox
+
+    main.add_command(outbox)
+
+
+_register_groups()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # about 30 a second per bot and one a second per chat.
     send_rate: float = 30.0
     send_rate_per_chat: float = 1.0
+    # Seconds a sender holds the outbox messages it took; after a crash, others take them over
+    # once this has passed.
+    outbox_claim_seconds: int = 120
     # Days without any activity after which a person's data is deleted by the nightly job,
     # unless they have an appointment coming up or within those days (docs/privacy.md).
     retention_days: int = 180

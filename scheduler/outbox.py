@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +39,8 @@ Sender = Callable[[int, Reply], Awaitable[None]]
 CLAIM = timedelta(minutes=2)  # a sender that died lets its claims go after this
 BATCH = 20  # claimed at once
 MAX_ATTEMPTS = 8
+MAX_WAIT_HERE = timedelta(seconds=30)  # longer 429 pauses give the message back to the table
+MAX_WAITS_HERE = 3  # 429s for one message in one run before it goes back to the table
 
 __all__ = ["OutboxDispatcher", "SendLimits", "Undeliverable", "as_reply", "backoff"]
 
@@ -126,6 +129,7 @@ class OutboxDispatcher:
 
     async def _send_batch(self, batch: list[OutboxMessage], token: str) -> int:
         pending = list(batch)
+        waits: Counter[int] = Counter()
         sent = 0
         while pending:
             message = self._next(pending)
@@ -133,6 +137,12 @@ class OutboxDispatcher:
             if wait > 0:
                 await self.sleep(wait)
             result = await self._send(message, token)
+            if result.wait_here:
+                waits[message.id] += 1
+                if waits[message.id] <= MAX_WAITS_HERE:
+                    continue  # still first of its chat; the limiter holds it back till then
+                result = await self._again_at(
+                    message, token, self.clock.now() + backoff(message.attempts))
             pending.remove(message)
             sent += result.accepted
             if result.again_at is None:
@@ -176,10 +186,16 @@ class OutboxDispatcher:
             limiter.sent(message.chat_id)
             await _attempt(sender, message)
         except RetryLater as exc:
-            limiter.pause_chat(message.chat_id, exc.seconds)
-            limiter.pause_all(exc.seconds)
+            limiter.too_fast(message.chat_id, exc.seconds)
             log.warning("outbox message %d: too many requests, retry in %gs", message.id,
                         exc.seconds)
+            if exc.seconds <= MAX_WAIT_HERE.total_seconds():
+                # Short pauses are waited out holding the claim, so the chat's order holds
+                # and the run ends with everything sent.
+                async with self.db.transaction() as session:
+                    await outbox.not_sending(session, message.id, token, self.clock.now(),
+                                             self.claim)
+                return _Result(wait_here=True)
             return await self._again_at(message, token,
                                         self.clock.now() + timedelta(seconds=exc.seconds))
         except NotSent as exc:
@@ -231,3 +247,4 @@ async def _attempt(sender: Sender, message: OutboxMessage) -> None:
 class _Result:
     accepted: int = 0  # 1 if Telegram took the message
     again_at: datetime | None = None  # set if it (and its chat's later messages) must wait
+    wait_here: bool = False  # Telegram asked for a short pause: try this one again after it

@@ -117,6 +117,16 @@ async def _stale(session: AsyncSession, message: OutboxMessage, now: datetime) -
     return still_open is None
 
 
+async def not_sending(session: AsyncSession, message_id: int, token: str, now: datetime,
+                      hold: timedelta) -> None:
+    """Telegram refused it with a 429, so it certainly did not arrive: clear the mark, keep
+    the claim, and try again after the pause."""
+    await session.execute(update(OutboxMessage)
+                          .where(OutboxMessage.id == message_id,
+                                 OutboxMessage.claim_token == token)
+                          .values(sending_at=None, claimed_until=now + hold))
+
+
 async def sweep_abandoned(session: AsyncSession, now: datetime) -> int:
     """Delete rows whose sender died between marking and finishing: maybe delivered, so never
     sent again. Returns how many, for the log."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import copy
+import math
 import secrets
 from collections import Counter, deque
 from collections.abc import Callable
@@ -81,6 +82,11 @@ class SandboxCore:
         self.call_log: deque[CallRecord] = deque(maxlen=100_000)
         # Optional hook run before every Bot API call; raise ApiError to fail the call.
         self.on_call: Callable[[str, str, JSON], None] | None = None
+        # Telegram's flood limits, off unless set (set_rate_limits), and the 429s given.
+        self._limits: tuple[float, float] | None = None
+        self._recent_sends: dict[str, deque[float]] = {}
+        self._last_send: dict[tuple[str, int], float] = {}
+        self.too_many: list[CallRecord] = []
 
     # ------------------------------------------------------------------ bots
 
@@ -142,19 +148,46 @@ class SandboxCore:
         error = ApiError(error_code, description, retry_after)
         self._failures.append(_Failure(method.lower(), token, error, times))
 
+    def set_rate_limits(self, per_second: float, per_chat_per_second: float) -> None:
+        """Answer 429 with retry_after like Telegram when a bot sends more than `per_second`
+        messages in a second, or to one chat more often than `per_chat_per_second`."""
+        self._limits = (per_second, per_chat_per_second)
+
+    def _check_rate(self, record: CallRecord) -> None:
+        if self._limits is None or not record.method.lower().startswith("send"):
+            return
+        per_second, per_chat = self._limits
+        recent = self._recent_sends.setdefault(record.token, deque())
+        while recent and recent[0] <= record.at - 1.0:
+            recent.popleft()
+        wait = 0.0
+        if len(recent) >= per_second:
+            wait = recent[0] + 1.0 - record.at
+        if record.chat_id is not None:
+            last = self._last_send.get((record.token, record.chat_id))
+            if last is not None and record.at - last < 1.0 / per_chat:
+                wait = max(wait, last + 1.0 / per_chat - record.at)
+        if wait > 0:
+            self.too_many.append(record)
+            retry_after = max(1, math.ceil(wait))
+            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+        recent.append(record.at)
+        if record.chat_id is not None:
+            self._last_send[(record.token, record.chat_id)] = record.at
+
     def _record_call(self, bot: BotState, method: str, params: JSON) -> None:
         """Count the call, then raise an injected failure if one matches."""
         self.calls[method] += 1
         self.calls_by_token[bot.token][method] += 1
         chat_id = params.get("chat_id")
-        self.call_log.append(
-            CallRecord(
-                asyncio.get_running_loop().time(),
-                bot.token,
-                method,
-                int(chat_id) if str(chat_id).lstrip("-").isdigit() else None,
-            )
+        record = CallRecord(
+            asyncio.get_running_loop().time(),
+            bot.token,
+            method,
+            int(chat_id) if str(chat_id).lstrip("-").isdigit() else None,
         )
+        self.call_log.append(record)
+        self._check_rate(record)
         for failure in self._failures:
             if failure.method == method.lower() and failure.token in (None, bot.token):
                 failure.times -= 1
