@@ -19,7 +19,12 @@ from bot.telegram.staff_bot import StaffBot
 from scheduler.bot_api_sender import BotApiSender
 from scheduler.clock import Clock, SystemClock
 from scheduler.outbox import OutboxDispatcher, SendLimits
-from scheduler.runner import add_outbox_job, add_reminder_job, build_scheduler
+from scheduler.runner import (
+    add_outbox_job,
+    add_reminder_job,
+    add_retention_job,
+    build_scheduler,
+)
 from storage.db import Database
 from storage.models import CaseManagerWorkplace, StaffRole
 from storage.repositories import Staff
@@ -117,6 +122,8 @@ class System:
             add_outbox_job(self.scheduler, self.outbox)
             add_reminder_job(self.scheduler, self.db, self.clock, self.engine.catalogue,
                              self.settings.timezone, self.outbox)
+            add_retention_job(self.scheduler, self.db, self.clock,
+                              self.settings.retention_policy, self.settings.timezone)
             self.scheduler.start()
         if self.sandbox is not None:
             log.info("Sandbox chat page: %s/", self.sandbox.url)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.reminders import QuietHours, ReminderPolicy
+from storage.retention import RetentionPolicy
 
 TELEGRAM_API_URL = "https://api.telegram.org"
 
@@ -46,6 +48,8 @@ class Settings(BaseSettings):
     # Days without any activity after which a person's data is deleted by the nightly job,
     # unless they have an appointment coming up or within those days (docs/privacy.md).
     retention_days: int = 180
+    # Days the access log (who saw which client's data) is kept.
+    access_log_days: int = 730
 
     @field_validator("timezone")
     @classmethod
@@ -69,12 +73,17 @@ class Settings(BaseSettings):
             raise ValueError("a rate must be more than 0 messages per second")
         return value
 
-    @field_validator("retention_days")
+    @field_validator("retention_days", "access_log_days")
     @classmethod
     def _retention(cls, value: int) -> int:
         if value < 30:
-            raise ValueError("retention_days must be at least 30")
+            raise ValueError("retention periods must be at least 30 days")
         return value
+
+    @property
+    def retention_policy(self) -> RetentionPolicy:
+        return RetentionPolicy(timedelta(days=self.retention_days),
+                               timedelta(days=self.access_log_days))
 
     @property
     def reminder_policy(self) -> ReminderPolicy:

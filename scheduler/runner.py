@@ -12,7 +12,9 @@ from scheduler.clock import Clock
 from scheduler.jobs import purge_expired_states
 from scheduler.outbox import OutboxDispatcher
 from scheduler.reminders import queue_due_reminders
+from scheduler.retention import apply_retention
 from storage.db import Database
+from storage.retention import RetentionPolicy
 
 
 def build_scheduler(db: Database, clock: Clock) -> AsyncIOScheduler:
@@ -41,3 +43,11 @@ def add_reminder_job(scheduler: AsyncIOScheduler, db: Database, clock: Clock,
 
     scheduler.add_job(remind, "interval", minutes=1, id="reminders", max_instances=1,
                       coalesce=True, next_run_time=clock.now())
+
+
+def add_retention_job(scheduler: AsyncIOScheduler, db: Database, clock: Clock,
+                      policy: RetentionPolicy, timezone: str) -> None:
+    """Every night at 03:15 local time, when nobody is booking."""
+    scheduler.add_job(apply_retention, "cron", hour=3, minute=15, timezone=timezone,
+                      args=[db, clock, policy], id="retention", max_instances=1,
+                      coalesce=True)
