@@ -58,7 +58,7 @@ class BotApiSender:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            connector = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS, limit=8)
+            connector = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS, limit=24)
             self._session = aiohttp.ClientSession(connector=connector, timeout=TIMEOUT,
                                                   json_serialize=_dumps)
         return self._session

@@ -8,7 +8,8 @@ marked sent without its message, never a message twice.
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,14 +31,19 @@ async def queue_due_reminders(db: Database, clock: Clock, catalogue: CatalogueCa
     outcomes: Counter[str] = Counter()
     while True:
         async with db.transaction() as session:
-            due = await reminders.due(session, clock.now(), BATCH)
+            now = clock.now()
+            due = await reminders.due(session, now, BATCH)
+            latest = await reminders.latest_due(session, {a.id for _, a, _ in due}, now)
+            decided: dict[str, list[tuple[Reminder, Appointment, Client]]] = defaultdict(list)
             for item in due:
-                outcome = await _decide(session, item, clock)
-                if not await reminders.handle(session, item, clock.now(), outcome):
-                    continue  # another instance handled it
-                outcomes[outcome] += 1
+                decided[_decide(*item, latest, now)].append(item)
+            for outcome, items in decided.items():
+                handled = await reminders.handle(session, [r.id for r, _, _ in items], now,
+                                                 outcome)
+                outcomes[outcome] += len(handled)
                 if outcome == "queued":
-                    await _queue(session, item, clock, catalogue, timezone)
+                    await _queue(session, [i for i in items if i[0].id in handled], now,
+                                 catalogue, timezone)
         if len(due) < BATCH:
             break
     if outcomes:
@@ -45,35 +51,32 @@ async def queue_due_reminders(db: Database, clock: Clock, catalogue: CatalogueCa
     return outcomes["queued"]
 
 
-async def _decide(session: AsyncSession, item: Reminder, clock: Clock) -> str:
+def _decide(item: Reminder, appointment: Appointment, client: Client,
+            latest: dict[int, datetime], now: datetime) -> str:
     """"queued", or why not: the person gets one timely reminder for an appointment that is
     still theirs and still ahead, in a chat they have not blocked."""
-    now = clock.now()
-    appointment = await session.get(Appointment, item.appointment_id)
-    if appointment is None or appointment.status not in OPEN_STATUSES \
-            or appointment.starts_at <= now:
+    if appointment.status not in OPEN_STATUSES or appointment.starts_at <= now:
         return "pointless"
-    client = await session.get(Client, appointment.client_id)
-    if client is None or client.telegram_id is None:
+    if client.telegram_id is None:
         return "no_chat"  # booked by phone: the case manager reminds them by phone
     if client.unreachable_at is not None:
         return "blocked"
-    if await reminders.newer_due(session, item, now):
+    if latest.get(appointment.id, item.due_at) > item.due_at:
         return "outdated"  # the process was down; only the latest reminder goes out
     return "queued"
 
 
-async def _queue(session: AsyncSession, item: Reminder, clock: Clock,
-                 catalogue: CatalogueCache, timezone: str) -> None:
-    appointment = await session.get(Appointment, item.appointment_id)
-    assert appointment is not None
-    client = await session.get(Client, appointment.client_id)
-    assert client is not None and client.telegram_id is not None
+async def _queue(session: AsyncSession, items: list[tuple[Reminder, Appointment, Client]],
+                 now: datetime, catalogue: CatalogueCache, timezone: str) -> None:
+    if not items:
+        return
     index = await catalogue.index(session)
-    message = reminder(client, appointment, index.offices.get(appointment.office_id),
-                       clock.now(), timezone)
-    outbox.add(session, bot=BotKind.CLIENT.value, chat_id=client.telegram_id,
-               text=message.text, buttons=[[(b.label, b.action) for b in row]
-                                           for row in message.buttons],
-               rtl=message.rtl, now=clock.now(), appointment_id=appointment.id,
-               not_after=appointment.starts_at)
+    for _, appointment, client in items:
+        assert client.telegram_id is not None
+        message = reminder(client, appointment, index.offices.get(appointment.office_id),
+                           now, timezone)
+        outbox.add(session, bot=BotKind.CLIENT.value, chat_id=client.telegram_id,
+                   text=message.text, buttons=[[(b.label, b.action) for b in row]
+                                               for row in message.buttons],
+                   rtl=message.rtl, now=now, appointment_id=appointment.id,
+                   not_after=appointment.starts_at)

@@ -54,33 +54,26 @@ def _free(now: datetime):  # type: ignore[no-untyped-def]
 
 async def claim_due(session: AsyncSession, now: datetime, hold: timedelta, token: str,
                     limit: int = 10) -> list[OutboxMessage]:
-    """Due messages no other sender holds, now held with `token` until `now + hold`.
+    """Due messages no other sender holds, now held with `token` until `now + hold`, in the
+    order they were written.
 
-    The claim is a conditional UPDATE per row: of two instances racing for a row, the one
-    whose update matched nothing leaves it to the other.
+    One conditional UPDATE: of two instances racing for a row, the one whose update matched
+    nothing leaves it to the other. On PostgreSQL the inner SELECT skips rows another
+    instance has locked instead of waiting for them; SQLite has one writer and ignores it.
     """
-    candidates = list(await session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.next_attempt_at <= now, _free(now),
-                                       OutboxMessage.sending_at.is_(None))
-        .order_by(OutboxMessage.id).limit(limit)
-        # PostgreSQL: rows another instance is claiming right now are passed over, not waited
-        # for; SQLite has one writer at a time and ignores the clause.
-        .with_for_update(skip_locked=True)))
-    claimed: list[int] = []
-    for message_id in candidates:
-        result = await session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, _free(now),
-                                        OutboxMessage.sending_at.is_(None))
-            .values(claimed_until=now + hold, claim_token=token,
-                    attempts=OutboxMessage.attempts + 1))
-        if result.rowcount:
-            claimed.append(message_id)
-    if not claimed:
-        return []
-    found = await session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))
-                                  .order_by(OutboxMessage.id)
-                                  .execution_options(populate_existing=True))
-    return list(found)
+    due = (select(OutboxMessage.id)
+           .where(OutboxMessage.next_attempt_at <= now, _free(now),
+                  OutboxMessage.sending_at.is_(None))
+           .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True))
+    claimed = await session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()), _free(now),
+               OutboxMessage.sending_at.is_(None))
+        .values(claimed_until=now + hold, claim_token=token,
+                attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False, populate_existing=True))
+    return sorted(claimed, key=lambda message: message.id)
 
 
 class Start(Enum):
@@ -89,32 +82,35 @@ class Start(Enum):
     STALE = "stale"  # pointless now (appointment cancelled, moved or begun): deleted
 
 
-async def start_sending(session: AsyncSession, message: OutboxMessage, token: str,
-                        now: datetime, hold: timedelta) -> Start:
-    """Commit this before the request: from here on, a crash means "maybe sent", never
-    "send again"."""
-    if await _stale(session, message, now):
-        await session.execute(delete(OutboxMessage).where(OutboxMessage.id == message.id,
-                                                          OutboxMessage.claim_token == token))
-        return Start.STALE
-    result = await session.execute(
+async def start_sending(session: AsyncSession, messages: Sequence[OutboxMessage], token: str,
+                        now: datetime, hold: timedelta) -> dict[int, Start]:
+    """Mark the messages about to be sent. Commit this before the requests: from then on a
+    crash means "maybe sent", never "send again". A message that became pointless (its
+    appointment is no longer open and ahead, or `not_after` passed) is deleted instead."""
+    ids = [message.id for message in messages]
+    still_open = select(Appointment.id).where(
+        Appointment.id == OutboxMessage.appointment_id,
+        Appointment.status.in_(OPEN_STATUSES), Appointment.starts_at > now)
+    marked = set(await session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == token,
-               OutboxMessage.claimed_until > now, OutboxMessage.sending_at.is_(None))
-        .values(sending_at=now, claimed_until=now + hold))
-    return Start.GO if result.rowcount else Start.LOST
-
-
-async def _stale(session: AsyncSession, message: OutboxMessage, now: datetime) -> bool:
-    if message.not_after is not None and message.not_after <= now:
-        return True
-    if message.appointment_id is None:
-        return False
-    still_open = await session.scalar(
-        select(Appointment.id).where(Appointment.id == message.appointment_id,
-                                     Appointment.status.in_(OPEN_STATUSES),
-                                     Appointment.starts_at > now))
-    return still_open is None
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token,
+               OutboxMessage.claimed_until > now, OutboxMessage.sending_at.is_(None),
+               or_(OutboxMessage.not_after.is_(None), OutboxMessage.not_after > now),
+               or_(OutboxMessage.appointment_id.is_(None), still_open.exists()))
+        .values(sending_at=now, claimed_until=now + hold)
+        .returning(OutboxMessage.id).execution_options(synchronize_session=False)))
+    outcome = {message_id: Start.GO for message_id in marked}
+    rest = [message_id for message_id in ids if message_id not in marked]
+    if rest:
+        # Not marked: pointless (delete it) unless our claim on it is gone.
+        stale = set(await session.scalars(
+            delete(OutboxMessage)
+            .where(OutboxMessage.id.in_(rest), OutboxMessage.claim_token == token,
+                   OutboxMessage.claimed_until > now, OutboxMessage.sending_at.is_(None))
+            .returning(OutboxMessage.id)))
+        outcome.update({message_id: Start.STALE if message_id in stale else Start.LOST
+                        for message_id in rest})
+    return outcome
 
 
 async def not_sending(session: AsyncSession, message_id: int, token: str, now: datetime,
@@ -134,6 +130,15 @@ async def sweep_abandoned(session: AsyncSession, now: datetime) -> int:
         delete(OutboxMessage).where(OutboxMessage.sending_at.is_not(None),
                                     OutboxMessage.claimed_until <= now))
     return result.rowcount or 0
+
+
+async def forget_sent(session: AsyncSession, message_ids: Sequence[int], token: str) -> None:
+    """Delete messages that are finished (accepted, or given up). Only tidying: a marked row
+    is never sent again, so until this runs (or if the process dies first) it is as good as
+    gone; the dispatcher does it once per batch instead of once per message."""
+    if message_ids:
+        await session.execute(delete(OutboxMessage).where(
+            OutboxMessage.id.in_(list(message_ids)), OutboxMessage.claim_token == token))
 
 
 async def done(session: AsyncSession, message_id: int, token: str) -> None:

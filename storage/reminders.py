@@ -8,15 +8,15 @@ one's reminders are skipped because the old appointment is cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Appointment, OfficeBookingRules, Reminder
+from storage.models import Appointment, Client, OfficeBookingRules, Reminder
 
 DEFAULT_MINUTES: tuple[int, ...] = (1440, 120)  # a day before and two hours before
 # A reminder due this soon after the booking would repeat the confirmation the person just read.
@@ -116,26 +116,40 @@ async def schedule(session: AsyncSession, appointment: Appointment, now: datetim
     return created
 
 
-async def due(session: AsyncSession, now: datetime, limit: int) -> list[Reminder]:
-    found = await session.scalars(
-        select(Reminder).where(Reminder.handled_at.is_(None), Reminder.due_at <= now)
+async def due(session: AsyncSession, now: datetime,
+              limit: int) -> list[tuple[Reminder, Appointment, Client]]:
+    """Unhandled reminders that are due, oldest first, with their appointment and person."""
+    rows = await session.execute(
+        select(Reminder, Appointment, Client)
+        .join(Appointment, Appointment.id == Reminder.appointment_id)
+        .join(Client, Client.id == Appointment.client_id)
+        .where(Reminder.handled_at.is_(None), Reminder.due_at <= now)
         .order_by(Reminder.due_at, Reminder.id).limit(limit))
-    return list(found)
+    return [(reminder, appointment, client) for reminder, appointment, client in rows]
 
 
-async def handle(session: AsyncSession, reminder: Reminder, now: datetime,
-                 outcome: str) -> bool:
-    """Mark the reminder handled; False if another instance handled it first."""
-    result = await session.execute(
-        update(Reminder).where(Reminder.id == reminder.id, Reminder.handled_at.is_(None))
-        .values(handled_at=now, outcome=outcome).execution_options(synchronize_session=False))
-    return bool(result.rowcount)
+async def latest_due(session: AsyncSession, appointment_ids: Iterable[int],
+                     now: datetime) -> dict[int, datetime]:
+    """Per appointment, the due time of its latest reminder that is due: an earlier one is
+    out of date (the process was down) and only the latest is sent."""
+    ids = list(appointment_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Reminder.appointment_id, func.max(Reminder.due_at))
+        .where(Reminder.appointment_id.in_(ids), Reminder.due_at <= now)
+        .group_by(Reminder.appointment_id))
+    return {appointment_id: latest for appointment_id, latest in rows}
 
 
-async def newer_due(session: AsyncSession, reminder: Reminder, now: datetime) -> bool:
-    """Is a later reminder of the same appointment also due? Then this one is out of date
-    (the process was down) and only the later one is sent."""
-    return bool(await session.scalar(
-        select(Reminder.id).where(Reminder.appointment_id == reminder.appointment_id,
-                                  Reminder.id != reminder.id, Reminder.due_at > reminder.due_at,
-                                  Reminder.due_at <= now).limit(1)))
+async def handle(session: AsyncSession, reminder_ids: Sequence[int], now: datetime,
+                 outcome: str) -> set[int]:
+    """Mark reminders handled; returns those this call handled (another instance may have
+    handled some first)."""
+    if not reminder_ids:
+        return set()
+    handled = await session.scalars(
+        update(Reminder).where(Reminder.id.in_(list(reminder_ids)), Reminder.handled_at.is_(None))
+        .values(handled_at=now, outcome=outcome).returning(Reminder.id)
+        .execution_options(synchronize_session=False))
+    return set(handled)

@@ -171,8 +171,9 @@ async def test_a_slow_sender_whose_claim_ran_out_neither_sends_nor_deletes(db):
     async with db.transaction() as session:  # another sender takes over the expired claim
         assert len(await outbox.claim_due(session, later, timedelta(minutes=2), "fast")) == 1
     async with db.transaction() as session:
-        assert await outbox.start_sending(session, message, "slow", later,
-                                          timedelta(minutes=2)) is outbox.Start.LOST
+        assert await outbox.start_sending(session, [message], "slow", later,
+                                          timedelta(minutes=2)) == {
+            message.id: outbox.Start.LOST}
         await outbox.done(session, message.id, "slow")
     assert len(await remaining(db)) == 1  # still there for the sender that holds it
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import copy
+import pickle
 import secrets
 import time
 from collections.abc import Callable
@@ -177,7 +177,9 @@ class StoredMessage:
                 entry[kind] = msg[kind]
         if "photo" in msg:
             entry["photo"] = msg["photo"][-1]
-        return copy.deepcopy(entry)
+        # A pickle round trip copies plain JSON data several times faster than deepcopy,
+        # which showed in benchmarks that send a thousand messages a second.
+        return pickle.loads(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def message_kind(msg: JSON) -> str:
