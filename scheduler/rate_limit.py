@@ -3,8 +3,9 @@
 Telegram asks bots to send at most about 30 messages a second in total and one a second to any
 one chat. The bot-wide limit is a token bucket that holds at most 40 ms worth of messages (at
 30/s: one, so messages are evenly spaced; at 1,000/s against a local server: forty, which the
-dispatcher sends in groups of up to twenty); the per-chat limit is a plain minimum gap. A 429 that comes anyway pauses
-the chat and the bot for its `retry_after`, and that chat is sent to more slowly from then on.
+dispatcher sends in groups of up to twenty); the per-chat limit is a plain minimum gap. A 429
+that comes anyway pauses the chat and the bot for its `retry_after`, and that chat is sent to
+more slowly from then on.
 
 The time source is injected (`time.monotonic` in production), so tests never wait.
 """
@@ -73,6 +74,7 @@ class RateLimiter:
         self._paused_until = max(self._paused_until, now + retry_after)
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), now + retry_after)
         self._next_chat.move_to_end(chat_id)
-        learned = min(retry_after, MAX_LEARNED_INTERVAL)
+        # A tenth more than asked: Telegram measures arrivals, we measure departures.
+        learned = min(retry_after, MAX_LEARNED_INTERVAL) * 1.1
         if learned > self.chat_interval and len(self._slow_chats) < MAX_TRACKED_CHATS:
             self._slow_chats[chat_id] = max(self._slow_chats.get(chat_id, 0.0), learned)
