@@ -82,6 +82,8 @@ _COUNTING_ACTIONS: dict[str, ActionHandler] = {
     "kurz_again": kurz.again,
     "kurz_langs": kurz.ask_language,
     "kurz_lang": kurz.set_language,
+    "kurz_towns": kurz.ask_town,
+    "kurz_town": kurz.choose_town,
     "case_new": cases.open_new,
     "case_undo": cases.undo_open,
     "case_list": cases.list_again,
