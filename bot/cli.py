@@ -245,6 +245,26 @@ def staff_deactivate(telegram_id: int) -> None:
     click.echo(f"{name} (Telegram id {telegram_id}) is deactivated.")
 
 
+@staff.command("reactivate")
+@click.option("--telegram-id", type=int, required=True, help="Numeric Telegram user id.")
+def staff_reactivate(telegram_id: int) -> None:
+    """Switch a deactivated account on again, with its role, Kreis and towns as they were."""
+    from bot.appointments.setup import SetupError
+    from storage.invitations import reactivate
+    from storage.repositories import Staff
+
+    async def write(session: AsyncSession) -> str:
+        member = await Staff(session).by_telegram_id(telegram_id)
+        if member is None:
+            raise SetupError(f"no staff member with Telegram id {telegram_id}")
+        if not member.active:
+            await reactivate(session, member)
+        return member.display_name
+
+    name = _in_transaction(_settings(), write)
+    click.echo(f"{name} (Telegram id {telegram_id}) is active.")
+
+
 def _town_list(towns: str | None) -> tuple[str, ...]:
     return tuple(t.strip() for t in (towns or "").split(",") if t.strip())
 

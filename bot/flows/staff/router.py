@@ -44,6 +44,7 @@ _COUNTING_COMMANDS: dict[str, Command] = {
 _STAFF_COMMANDS: dict[str, Command] = {
     "einladen": accounts.start_invite,
     "deaktivieren": accounts.start_deactivate,
+    "aktivieren": accounts.start_reactivate,
 }
 _COMMANDS: dict[str, tuple[Command, Permission]] = {
     **{name: (handler, Permission.APPOINTMENTS) for name, handler
@@ -99,6 +100,9 @@ _STAFF_ACTIONS: dict[str, ActionHandler] = {
     "deact": accounts.ask_deactivate,
     "deact_yes": accounts.confirm_deactivate,
     "deact_no": accounts.keep,
+    "react": accounts.ask_reactivate,
+    "react_yes": accounts.confirm_reactivate,
+    "react_no": accounts.keep_inactive,
 }
 # Every button belongs to a feature and needs its role, whatever the keyboard on screen.
 _ACTIONS: dict[str, tuple[ActionHandler, Permission]] = {
