@@ -16,6 +16,7 @@ from bot.flows.staff import (
     agenda,
     appointment_actions,
     cases,
+    export,
     kurz,
     phone_booking,
     phone_booking_book,
@@ -40,6 +41,7 @@ _COUNTING_COMMANDS: dict[str, Command] = {
     "kurz": kurz.start,
     "fall": cases.show,
     "stats": stats.command,
+    "export": export.command,
 }
 _STAFF_COMMANDS: dict[str, Command] = {
     "einladen": accounts.start_invite,
@@ -91,6 +93,7 @@ _COUNTING_ACTIONS: dict[str, ActionHandler] = {
     "case_close": cases.ask_reason,
     "case_reason": cases.close,
     "stats": stats.switch,
+    "export": export.send,
 }
 _STAFF_ACTIONS: dict[str, ActionHandler] = {
     "inv_role": accounts.choose_role,

@@ -50,6 +50,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("kurz", "Kurzberatung zählen (Thema, Kanal – fertig)"),
     ("fall", "Case-Management-Fall eröffnen oder abschließen"),
     ("stats", "Monatsstatistik (eigene bzw. des Kreises)"),
+    ("export", "Monatsstatistik als Excel- oder CSV-Datei"),
     ("einladen", "Einladung für ein neues Konto erstellen"),
     ("deaktivieren", "Ein Konto deaktivieren"),
     ("aktivieren", "Ein deaktiviertes Konto wieder freischalten"),
@@ -58,6 +59,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 # The commands only case management, coordination and administration may use.
 APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "abwesend", "termin"})
 # Counting (anonymous): the same roles.
-COUNTING_COMMANDS = frozenset({"kurz", "fall", "stats"})
+COUNTING_COMMANDS = frozenset({"kurz", "fall", "stats", "export"})
 # Accounts: coordination and administration.
 STAFF_COMMANDS = frozenset({"einladen", "deaktivieren", "aktivieren"})
