@@ -16,9 +16,12 @@ from bot.config import Settings
 from storage.db import Database, DatabaseNotMigrated
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from storage.models import StaffRole
+    from storage.stats_export import MonthExport
 
 log = logging.getLogger("kimbot")
 T = TypeVar("T")
@@ -245,6 +248,26 @@ def staff_deactivate(telegram_id: int) -> None:
     click.echo(f"{name} (Telegram id {telegram_id}) is deactivated.")
 
 
+@staff.command("reactivate")
+@click.option("--telegram-id", type=int, required=True, help="Numeric Telegram user id.")
+def staff_reactivate(telegram_id: int) -> None:
+    """Switch a deactivated account on again, with its role, Kreis and towns as they were."""
+    from bot.appointments.setup import SetupError
+    from storage.invitations import reactivate
+    from storage.repositories import Staff
+
+    async def write(session: AsyncSession) -> str:
+        member = await Staff(session).by_telegram_id(telegram_id)
+        if member is None:
+            raise SetupError(f"no staff member with Telegram id {telegram_id}")
+        if not member.active:
+            await reactivate(session, member)
+        return member.display_name
+
+    name = _in_transaction(_settings(), write)
+    click.echo(f"{name} (Telegram id {telegram_id}) is active.")
+
+
 def _town_list(towns: str | None) -> tuple[str, ...]:
     return tuple(t.strip() for t in (towns or "").split(",") if t.strip())
 
@@ -445,6 +468,67 @@ def offices_demand(month: str) -> None:
     for row in rows:
         writer.writerow([month, row.region_id, row.town_id, row.topic, row.language,
                          "yes" if row.offer_found else "no", row.count])
+
+
+@main.group()
+def stats() -> None:
+    """Monthly statistics of Kurzberatungen, CM cases and appointments (anonymous)."""
+
+
+@stats.command("export")
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
+              show_default=True, help="xlsx: sheets Beratungen and Nachfrage; csv: Beratungen.")
+@click.option("--region", "region_id", default=None,
+              help="Kreis (catalogue region id); default: every Kreis in the database.")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="File to write (default: kimbot-statistik-YYYY-MM.<format> here).")
+def stats_export(month: str, fmt: str, region_id: str | None, output: str | None) -> None:
+    """Write a month's statistics: one row per town and case manager, a column per topic
+    and per channel, totals; the XLSX adds the finder's anonymous demand."""
+    from bot.flows.staff.export_files import Format, file_name, render
+
+    chosen = _month_option(month)
+    kind: Format = "csv" if fmt == "csv" else "xlsx"
+    settings = _settings()
+    export = _in_transaction(settings, lambda session: _month_export(
+        session, chosen, region_id, settings.timezone))
+    target = output or file_name(chosen, kind)
+    content = render(export, kind)  # before opening the file: a failure leaves nothing behind
+    with open(target, "wb") as fh:
+        fh.write(content)
+    click.echo(f"Wrote {target}: {len(export.rows)} rows"
+               + (f", {len(export.demand)} demand rows." if kind == "xlsx" else
+                  ". The finder demand is only in the XLSX (or: kimbot offices demand)."))
+
+
+def _month_option(month: str) -> date:
+    from bot.flows.staff.months import parse_month
+
+    chosen = parse_month(month)
+    if chosen is None:
+        raise click.BadParameter("use YYYY-MM, e.g. 2026-10", param_hint="--month")
+    return chosen
+
+
+async def _month_export(session: AsyncSession, month: date, region_id: str | None,
+                        timezone: str) -> MonthExport:
+    """Every counting member of the Kreis (or of all Kreise), as coordination sees them."""
+    from bot.appointments.setup import SetupError
+    from bot.flows.staff.access import COUNTING_ROLES
+    from bot.flows.staff.months import month_bounds
+    from bot.flows.staff.scope import kreis_name
+    from storage.models import CatalogueRegion
+    from storage.stats import counting_members
+    from storage.stats_export import build_export
+
+    if region_id is not None and await session.get(CatalogueRegion, region_id) is None:
+        raise SetupError(f"unknown Kreis {region_id!r}")
+    start, end = month_bounds(month, timezone)
+    members = await counting_members(session, region_id, COUNTING_ROLES)
+    return await build_export(session, month=month, start=start, end=end, members=members,
+                              title=await kreis_name(session, region_id),
+                              region_id=region_id, demand_towns=None)
 
 
 @main.command()

@@ -13,13 +13,20 @@ from storage.models import CaseManagerWorkplace, CmCase, ShortConsultation, Staf
 
 async def default_town(session: AsyncSession, member: StaffMember) -> str | None:
     """The member's first town; failing that, the first town of their first workplace."""
+    towns = await member_towns(session, member)
+    return towns[0] if towns else None
+
+
+async def member_towns(session: AsyncSession, member: StaffMember) -> list[str]:
+    """The towns a member works for, default first: their own list if they have one, else
+    the towns of their workplaces in the order they were set up."""
     if member.towns:
-        return member.towns[0]
-    towns = await session.scalar(
+        return list(member.towns)
+    found = await session.scalars(
         select(CaseManagerWorkplace.towns)
         .where(CaseManagerWorkplace.staff_member_id == member.id)
-        .order_by(CaseManagerWorkplace.id).limit(1))
-    return towns[0] if towns else None
+        .order_by(CaseManagerWorkplace.id))
+    return list(dict.fromkeys(town for towns in found for town in towns or ()))
 
 
 async def add_short_consultation(session: AsyncSession, member: StaffMember, town: str | None,

@@ -1,4 +1,5 @@
-"""Invitation codes for staff accounts, and deactivation. Callers own the transaction.
+"""Invitation codes for staff accounts, deactivation and reactivation. Callers own the
+transaction.
 
 A code is shown once, when it is made; the table keeps only its SHA-256 hash. Redeeming is a
 conditional UPDATE (`used_at IS NULL AND expires_at > now`): whichever transaction updates the
@@ -132,8 +133,18 @@ async def redeem(session: AsyncSession, invitation_id: int, telegram_id: int,
 async def deactivatable(session: AsyncSession, by: StaffMember) -> list[StaffMember]:
     """Active members `by` may deactivate: the roles they may invite, never themselves;
     coordination only within its own Kreis."""
+    return await _manageable(session, by, active=True)
+
+
+async def reactivatable(session: AsyncSession, by: StaffMember) -> list[StaffMember]:
+    """Deactivated members `by` may switch on again: the same rule as for deactivating, so
+    whoever may take an account's access away may also give it back."""
+    return await _manageable(session, by, active=False)
+
+
+async def _manageable(session: AsyncSession, by: StaffMember, active: bool) -> list[StaffMember]:
     query = (select(StaffMember)
-             .where(StaffMember.active.is_(True), StaffMember.id != by.id,
+             .where(StaffMember.active.is_(active), StaffMember.id != by.id,
                     StaffMember.role.in_(INVITABLE_BY.get(by.role, frozenset())))
              .order_by(StaffMember.display_name, StaffMember.id))
     if by.role == StaffRole.COORDINATION.value and by.region_id is not None:
@@ -144,4 +155,13 @@ async def deactivatable(session: AsyncSession, by: StaffMember) -> list[StaffMem
 async def deactivate(session: AsyncSession, member: StaffMember, now: datetime) -> None:
     member.active = False
     member.deactivated_at = now
+    await session.flush()
+
+
+async def reactivate(session: AsyncSession, member: StaffMember) -> None:
+    """Give a deactivated account its access back, with its role, Kreis and towns as they
+    were. `deactivated_at` goes back to NULL: it records the current deactivation, and the
+    account is not deactivated any more."""
+    member.active = True
+    member.deactivated_at = None
     await session.flush()

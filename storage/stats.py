@@ -44,6 +44,9 @@ class MonthStats:
     per_member: dict[int, Figures]
     per_town: dict[str, Figures]  # "" for entries without a town
     total: Figures
+    # Kurzberatungen and CM cases of one member in one town (the export's rows). Appointments
+    # are not in here: they carry an office, not a town, so they count per member only.
+    per_member_town: dict[tuple[int, str], Figures] = field(default_factory=dict)
 
 
 async def month_stats(session: AsyncSession, members: Sequence[StaffMember], start: datetime,
@@ -51,10 +54,12 @@ async def month_stats(session: AsyncSession, members: Sequence[StaffMember], sta
     ids = [m.id for m in members]
     per_member = {member_id: Figures() for member_id in ids}
     per_town: dict[str, Figures] = {}
+    per_member_town: dict[tuple[int, str], Figures] = {}
     total = Figures()
 
     def targets(member_id: int, town: str | None) -> tuple[Figures, ...]:
-        return per_member[member_id], per_town.setdefault(town or "", Figures()), total
+        return (per_member[member_id], per_town.setdefault(town or "", Figures()),
+                per_member_town.setdefault((member_id, town or ""), Figures()), total)
 
     shorts = await session.execute(
         select(ShortConsultation.staff_member_id, ShortConsultation.town, ShortConsultation.topic,
@@ -92,7 +97,7 @@ async def month_stats(session: AsyncSession, members: Sequence[StaffMember], sta
                 figures.kept += 1
             else:
                 figures.missed += 1
-    return MonthStats(per_member, per_town, total)
+    return MonthStats(per_member, per_town, total, per_member_town)
 
 
 async def counting_members(session: AsyncSession, region_id: str | None,

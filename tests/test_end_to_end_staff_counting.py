@@ -1,6 +1,7 @@
 """Through the real aiogram staff bot against the sandbox: an admin invites a case manager,
 the case manager opens the link, counts a Kurzberatung in three taps, repeats and undoes it and
-sees it in /stats; a volunteer can neither count nor see statistics."""
+sees it in /stats; a volunteer can neither count nor see statistics; /export arrives as a
+document."""
 
 from __future__ import annotations
 
@@ -94,3 +95,32 @@ async def test_a_volunteer_is_refused_counting_through_the_bot(system, clock):
     assert pressed["text"] == refusal
     async with system.db.transaction() as session:
         assert list(await session.scalars(select(ShortConsultation))) == []
+
+
+async def test_export_delivers_the_month_as_a_document(system):
+    """The demo admin counts one Kurzberatung in another of its towns, then /export sends
+    the XLSX as a Telegram document with the count in it."""
+    import io
+
+    from openpyxl import load_workbook
+
+    server = system.sandbox
+    admin = SimUser(SANDBOX_ADMIN_ID, "Demo Admin", "de")
+    [topics] = await say(server, STAFF, admin, "/kurz")
+    assert "kurz_towns" in button_data(topics)  # eight towns through its workplace
+    [towns] = await press(server, STAFF, admin, topics["message_id"], "kurz_towns")
+    [topics] = await press(server, STAFF, admin, towns["message_id"], "kurz_town:odenthal")
+    [channels] = await press(server, STAFF, admin, topics["message_id"], "kurz_topic:debts")
+    [saved] = await press(server, STAFF, admin, channels["message_id"], "kurz_chan:outreach")
+    assert saved["text"].startswith("✅ Kurzberatung gezählt: Schulden · aufsuchend · Odenthal")
+
+    [sent] = await say(server, STAFF, admin, "/export 2026-11")
+    assert sent["kind"] == "document"
+    assert sent["document"]["file_name"] == "kimbot-statistik-2026-11.xlsx"
+    assert sent["text"] == "📊 Statistik November 2026 (bis heute) – alle Kreise"
+    book = load_workbook(io.BytesIO(server.file(sent["document"]["file_id"]).data))
+    assert book.sheetnames == ["Beratungen", "Nachfrage"]
+    header, person, *_ = book["Beratungen"].iter_rows(values_only=True)
+    row = dict(zip(header, person, strict=True))
+    assert (row["Ort"], row["Person"], row["Kurzberatungen"], row["Thema: Schulden"],
+            row["Kanal: aufsuchend"]) == ("Odenthal", "Demo Admin", 1, 1, 1)

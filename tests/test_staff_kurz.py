@@ -61,7 +61,9 @@ async def test_a_kurzberatung_takes_three_updates_from_an_idle_chat(db, flow, ma
     chat = CountingChat(flow, 800)
     topics = await chat.send("/kurz")
     assert text(topics) == kurz.ASK_TOPIC
-    assert len(actions(topics)) == 18 and "kurz_topic:housing" in actions(topics)
+    # 18 topics, and "Ort ändern" because this member has two towns.
+    assert len(actions(topics)) == 19 and "kurz_topic:housing" in actions(topics)
+    assert actions(topics)[-1] == "kurz_towns"
     channels = await chat.press("kurz_topic:housing")
     assert channels.replies[0].edit
     assert actions(channels) == ["kurz_chan:in_person", "kurz_chan:phone", "kurz_chan:email",
@@ -230,3 +232,52 @@ async def test_no_table_written_by_the_kurzberatung_path_holds_a_client_identifi
     columns = {column.name for column in ShortConsultation.__table__.columns}
     assert columns == {"id", "staff_member_id", "town", "topic", "second_topic", "channel",
                        "language", "created_at"}
+
+
+async def test_a_member_with_several_towns_changes_the_town_and_keeps_three_taps(
+        db, flow, manager, clock):
+    chat = CountingChat(flow, 800)
+    topics = await chat.send("/kurz")
+    assert [b.label for row in topics.replies[0].buttons for b in row][-1] == (
+        "📍 Odenthal · Ort ändern")
+    towns = await chat.press("kurz_towns")
+    assert text(towns) == kurz.ASK_TOWN and towns.replies[0].edit
+    assert [(b.label, b.action) for row in towns.replies[0].buttons for b in row] == [
+        ("✓ Odenthal", "kurz_town:odenthal"), ("Kürten", "kurz_town:kuerten")]
+    back = await chat.press("kurz_town:kuerten")
+    assert text(back) == kurz.ASK_TOPIC and back.notice == "Ort: Kürten"
+    assert back.replies[0].buttons[-1][0].label == "📍 Kürten · Ort ändern"
+    await chat.press("kurz_topic:housing")
+    saved = await chat.press("kurz_chan:phone")
+    assert "Wohnen · Telefon · Kürten" in text(saved)
+    # The town stays the chat's default, also across other commands: three taps again.
+    await chat.send("/stats")
+    chat.updates = 0
+    await chat.send("/kurz")
+    await chat.press("kurz_topic:debts")
+    await chat.press("kurz_chan:email")
+    assert chat.updates == 3
+    assert [e.town for e in await entries(db)] == ["kuerten", "kuerten"]
+    # No longer one of the member's towns: back to the first one.
+    async with db.transaction() as session:
+        (await session.get(StaffMember, manager)).towns = ["odenthal", "burscheid"]
+    await chat.press("kurz_topic:work")
+    await chat.press("kurz_chan:phone")
+    assert (await entries(db))[-1].town == "odenthal"
+
+
+async def test_only_the_members_own_towns_can_be_chosen(db, flow, manager, clock):
+    chat = CountingChat(flow, 800)
+    await chat.send("/kurz")
+    for data in ("kurz_town:bergisch-gladbach", "kurz_town:nowhere", "kurz_towns:x"):
+        assert text(await chat.press(data)) == kurz.WRONG_STEP
+    await chat.press("kurz_topic:housing")
+    await chat.press("kurz_chan:phone")
+    assert [e.town for e in await entries(db)] == ["odenthal"]
+    single = await add_member(db, 820, "Frau Einort")
+    async with db.transaction() as session:
+        (await session.get(StaffMember, single)).towns = ["odenthal"]
+    one = CountingChat(flow, 820)
+    assert "kurz_towns" not in actions(await one.send("/kurz"))
+    assert text(await one.press("kurz_towns")) == kurz.WRONG_STEP
+    assert text(await one.press("kurz_town:kuerten")) == kurz.WRONG_STEP

@@ -81,7 +81,8 @@ async def test_a_case_manager_sees_their_own_month(team):
         "CM-Anteil: 33 % (Empfehlung mind. 20–30 %)",
         "Termine: 1 wahrgenommen, 1 verpasst",
     ]
-    assert actions(report) == ["stats:2026-10"]  # no month after the current one
+    # No month after the current one; the month shown as an Excel file.
+    assert actions(report) == ["stats:2026-10", "export:2026-11"]
     october = await team.press("stats:2026-10")
     assert "Kurzberatungen: 0" in text(october) and "stats:2026-11" in actions(october)
     assert text(await team.press("stats:2026-12")) == stats.BAD_MONTH

@@ -33,6 +33,13 @@ class FlowSettings:
     reminder_policy: ReminderPolicy = DEFAULT_POLICY
 
 
+# Data keys that outlive a change of step: a choice for the whole chat, not part of one input.
+# A case manager's current town for Kurzberatungen stays while they count, look at /stats or
+# book, until they change it or the state expires (state_ttl after the last message).
+KURZ_TOWN = "kurz_town"
+STICKY_KEYS = frozenset({KURZ_TOWN})
+
+
 @dataclass
 class Conversation:
     """The step a chat is in and what it chose so far. Only codes, never message text."""
@@ -44,8 +51,10 @@ class Conversation:
     erased: bool = False  # the person asked for erasure: write nothing back
 
     def go(self, step: str, **data: Any) -> None:
+        kept = {key: value for key, value in self.data.items() if key in STICKY_KEYS}
+        data = {**kept, **data}
         if (step, data) != (self.step, self.data):
-            self.step, self.data, self.changed = step, dict(data), True
+            self.step, self.data, self.changed = step, data, True
 
     def set_language(self, code: str) -> None:
         if code != self.language:

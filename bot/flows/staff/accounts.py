@@ -1,9 +1,13 @@
-"""/einladen and /deaktivieren: coordination and admin manage accounts in the bot.
+"""/einladen, /deaktivieren and /aktivieren: coordination and admin manage accounts in the bot.
 
 /einladen: role -> (Kreis, if the inviter has none and several are imported) -> towns (tap to
 select, then "Einladung erstellen") -> a one-time code and its t.me link, valid for 7 days.
 Coordination invites case managers, volunteers and partner services of its own Kreis; only an
 admin invites admin or coordination accounts (storage.invitations.INVITABLE_BY).
+
+/deaktivieren and /aktivieren: pick an account from a list, confirm. Both lists follow the same
+rule (storage.invitations: the roles one may invite, coordination within its Kreis, never
+oneself), so whoever may switch an account off may switch it on again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from storage.invitations import (
     deactivatable,
     deactivate,
     may_invite,
+    reactivatable,
+    reactivate,
 )
 from storage.models import CatalogueRegion, CatalogueTown, StaffMember, StaffRole
 
@@ -48,6 +54,15 @@ DEACTIVATED = "{name} ist deaktiviert."
 NOT_ALLOWED = ("Dieses Konto können Sie nicht deaktivieren (oder es ist schon deaktiviert). "
                "Es wurde nichts geändert.")
 KEPT = "Nicht deaktiviert. Es wurde nichts geändert."
+CHOOSE_INACTIVE = ("Welches Konto soll wieder freigeschaltet werden? Es bekommt seine Rolle, "
+                   "seinen Kreis und seine Orte zurück.")
+NOBODY_INACTIVE = "Es gibt kein deaktiviertes Konto, das Sie wieder freischalten können."
+CONFIRM_REACTIVATE = ("{name} ({role}) wieder freischalten? Das Konto sieht danach wieder, was "
+                      "seine Rolle erlaubt.")
+REACTIVATED = "{name} ist wieder freigeschaltet."
+NOT_ALLOWED_REACTIVATE = ("Dieses Konto können Sie nicht wieder freischalten (oder es ist schon "
+                          "aktiv). Es wurde nichts geändert.")
+KEPT_INACTIVE = "Nicht freigeschaltet. Es wurde nichts geändert."
 
 
 async def start_invite(ctx: FlowContext, member: StaffMember) -> Outcome:
@@ -159,9 +174,7 @@ async def start_deactivate(ctx: FlowContext, member: StaffMember) -> Outcome:
     candidates = await deactivatable(ctx.session, member)
     if not candidates:
         return Outcome([Reply(NOBODY)])
-    buttons = [(Button(f"{m.display_name[:40]} ({texts.ROLE_LABELS[m.role]})",
-                       action("deact", str(m.id))),) for m in candidates[:50]]
-    return Outcome([Reply(CHOOSE_MEMBER, tuple(buttons))])
+    return Outcome([Reply(CHOOSE_MEMBER, _choices(candidates, "deact"))])
 
 
 async def ask_deactivate(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -187,7 +200,47 @@ async def keep(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
 
 
 async def _target(ctx: FlowContext, member: StaffMember, arg: str) -> StaffMember | None:
+    return _pick(await deactivatable(ctx.session, member), arg)
+
+
+def _pick(candidates: list[StaffMember], arg: str) -> StaffMember | None:
+    """The candidate the button names; never anyone outside the list the member may manage."""
     if not arg.isdigit() or len(arg) > 12:
         return None
     wanted = int(arg)
-    return next((m for m in await deactivatable(ctx.session, member) if m.id == wanted), None)
+    return next((m for m in candidates if m.id == wanted), None)
+
+
+def _choices(candidates: list[StaffMember], name: str) -> tuple[tuple[Button, ...], ...]:
+    return tuple((Button(f"{m.display_name[:40]} ({texts.ROLE_LABELS[m.role]})",
+                         action(name, str(m.id))),) for m in candidates[:50])
+
+
+async def start_reactivate(ctx: FlowContext, member: StaffMember) -> Outcome:
+    candidates = await reactivatable(ctx.session, member)
+    if not candidates:
+        return Outcome([Reply(NOBODY_INACTIVE)])
+    return Outcome([Reply(CHOOSE_INACTIVE, _choices(candidates, "react"))])
+
+
+async def ask_reactivate(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
+    target = _pick(await reactivatable(ctx.session, member), arg)
+    if target is None:
+        return Outcome([Reply(NOT_ALLOWED_REACTIVATE)])
+    text = CONFIRM_REACTIVATE.format(name=target.display_name,
+                                     role=texts.ROLE_LABELS[target.role])
+    return Outcome([Reply(text, rows([
+        Button("Ja, freischalten", action("react_yes", str(target.id))),
+        Button("Nein", action("react_no"))]), edit=True)])
+
+
+async def confirm_reactivate(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
+    target = _pick(await reactivatable(ctx.session, member), arg)
+    if target is None:
+        return Outcome([Reply(NOT_ALLOWED_REACTIVATE)])
+    await reactivate(ctx.session, target)
+    return Outcome([Reply(REACTIVATED.format(name=target.display_name), edit=True)])
+
+
+async def keep_inactive(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
+    return Outcome([Reply(KEPT_INACTIVE, edit=True)])

@@ -4,7 +4,10 @@ From an idle chat: /kurz (or the "Kurzberatung" button under the last confirmati
 -> a channel, and it is saved. A second topic is optional ("Zweites Thema", at most two: the
 ministry's definition of a Kurzberatung). The confirmation is one line with *Rückgängig* (for
 UNDO_WINDOW), *Noch einmal* (the same entry again, one tap), a new Kurzberatung and the
-optional language of the consultation. The town is the case manager's first town.
+optional language of the consultation. The town is the case manager's first town; a member
+with several towns has a button "Ort ändern" on the topic list, and the town chosen there stays
+the default of the chat (context.STICKY_KEYS) until changed again, so the three taps stay
+three for every later entry.
 
 Nothing here identifies the person who was advised: no client id, no name, no free text.
 """
@@ -17,7 +20,7 @@ from sqlalchemy import func, select
 
 from bot.catalogue.topics import TOPIC_BY_CODE, TOPICS
 from bot.flows.actions import action
-from bot.flows.context import FlowContext
+from bot.flows.context import KURZ_TOWN, FlowContext
 from bot.flows.events import Button, Outcome, Reply, in_rows, rows
 from bot.flows.staff import steps
 from bot.flows.staff.local_days import day_bounds, hhmm, local_date
@@ -25,8 +28,8 @@ from bot.flows.staff.towns import town_names
 from bot.i18n import BY_CODE, LANGUAGES
 from storage.counting import (
     add_short_consultation,
-    default_town,
     delete_short_consultation,
+    member_towns,
     own_short_consultation,
 )
 from storage.models import ConsultationChannel, ShortConsultation, StaffMember
@@ -55,11 +58,14 @@ BUTTON_AGAIN = "🔁 Noch einmal"
 BUTTON_NEW = "➕ Kurzberatung"
 BUTTON_LANGUAGE = "🌐 Sprache"
 BUTTON_SECOND = "➕ Zweites Thema"
+BUTTON_TOWN = "📍 {town} · Ort ändern"
+_TOPIC_BUTTONS = in_rows([Button(t.german, action("kurz_topic", t.code)) for t in TOPICS], 2)
+ASK_TOWN = "Für welchen Ort zählen Sie? Die Wahl gilt auch für die nächsten Kurzberatungen."
 
 
 async def start(ctx: FlowContext, member: StaffMember) -> Outcome:
     ctx.conversation.go(steps.KURZ, topics=[])
-    return Outcome([_topic_picker()])
+    return Outcome([await _topic_picker(ctx, member)])
 
 
 async def new(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -76,6 +82,29 @@ async def topic(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
         return Outcome([Reply(WRONG_STEP)])
     ctx.conversation.go(steps.KURZ, topics=[arg])
     return Outcome([_channel_picker([arg], second_allowed=True)])
+
+
+async def ask_town(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
+    """"Ort ändern" on the topic list: the member's towns, the current one ticked."""
+    towns = await member_towns(ctx.session, member)
+    if arg or len(towns) < 2:
+        return Outcome([Reply(WRONG_STEP)])
+    current = _current_town(ctx, towns)
+    names = await town_names(ctx.session, towns)
+    buttons = [Button(("✓ " if town == current else "") + names[town],
+                      action("kurz_town", town)) for town in towns if _fits(town)]
+    ctx.conversation.go(steps.KURZ, topics=[])
+    return Outcome([Reply(ASK_TOWN, in_rows(buttons, 2), edit=True)])
+
+
+async def choose_town(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
+    """A town of the member's: the chat's town from now on; back to the topic list."""
+    if arg not in await member_towns(ctx.session, member):
+        return Outcome([Reply(WRONG_STEP)])
+    ctx.conversation.go(steps.KURZ, topics=[], **{KURZ_TOWN: arg})
+    picker = await _topic_picker(ctx, member)
+    name = (await town_names(ctx.session, [arg]))[arg]
+    return Outcome([Reply(picker.text, picker.buttons, edit=True)], notice=f"Ort: {name}")
 
 
 async def more(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -102,7 +131,7 @@ async def channel(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     if not chosen or arg not in CHANNEL_LABELS:
         return Outcome([Reply(WRONG_STEP)])
     ctx.conversation.go("")
-    town = await default_town(ctx.session, member)
+    town = _current_town(ctx, await member_towns(ctx.session, member))
     entry = await add_short_consultation(ctx.session, member, town, tuple(chosen), arg, None,
                                          ctx.clock.now())
     return Outcome([await _confirmation(ctx, member, entry, edit=True)], notice="Gezählt")
@@ -180,9 +209,31 @@ def _undoable(ctx: FlowContext, entry: ShortConsultation) -> bool:
     return entry.created_at >= ctx.clock.now() - UNDO_WINDOW
 
 
-def _topic_picker() -> Reply:
-    buttons = [Button(t.german, action("kurz_topic", t.code)) for t in TOPICS]
-    return Reply(ASK_TOPIC, in_rows(buttons, 2))
+def _current_town(ctx: FlowContext, towns: list[str]) -> str | None:
+    """The town chosen in this chat if it is still one of the member's, else their first."""
+    chosen = ctx.conversation.data.get(KURZ_TOWN)
+    if chosen in towns:
+        return str(chosen)
+    return towns[0] if towns else None
+
+
+def _fits(town: str) -> bool:
+    """Whether a town id fits into button data (ids are free text in the catalogue)."""
+    try:
+        action("kurz_town", town)
+    except ValueError:
+        return False
+    return True
+
+
+async def _topic_picker(ctx: FlowContext, member: StaffMember) -> Reply:
+    keyboard = _TOPIC_BUTTONS
+    towns = await member_towns(ctx.session, member)
+    current = _current_town(ctx, towns)
+    if len(towns) > 1 and current is not None:
+        name = (await town_names(ctx.session, [current]))[current]
+        keyboard += rows([Button(BUTTON_TOWN.format(town=name), action("kurz_towns"))])
+    return Reply(ASK_TOPIC, keyboard)
 
 
 def _topics_text(topics: list[str] | tuple[str, ...]) -> str:

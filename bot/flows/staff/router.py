@@ -16,6 +16,7 @@ from bot.flows.staff import (
     agenda,
     appointment_actions,
     cases,
+    export,
     kurz,
     phone_booking,
     phone_booking_book,
@@ -40,10 +41,12 @@ _COUNTING_COMMANDS: dict[str, Command] = {
     "kurz": kurz.start,
     "fall": cases.show,
     "stats": stats.command,
+    "export": export.command,
 }
 _STAFF_COMMANDS: dict[str, Command] = {
     "einladen": accounts.start_invite,
     "deaktivieren": accounts.start_deactivate,
+    "aktivieren": accounts.start_reactivate,
 }
 _COMMANDS: dict[str, tuple[Command, Permission]] = {
     **{name: (handler, Permission.APPOINTMENTS) for name, handler
@@ -82,12 +85,15 @@ _COUNTING_ACTIONS: dict[str, ActionHandler] = {
     "kurz_again": kurz.again,
     "kurz_langs": kurz.ask_language,
     "kurz_lang": kurz.set_language,
+    "kurz_towns": kurz.ask_town,
+    "kurz_town": kurz.choose_town,
     "case_new": cases.open_new,
     "case_undo": cases.undo_open,
     "case_list": cases.list_again,
     "case_close": cases.ask_reason,
     "case_reason": cases.close,
     "stats": stats.switch,
+    "export": export.send,
 }
 _STAFF_ACTIONS: dict[str, ActionHandler] = {
     "inv_role": accounts.choose_role,
@@ -97,6 +103,9 @@ _STAFF_ACTIONS: dict[str, ActionHandler] = {
     "deact": accounts.ask_deactivate,
     "deact_yes": accounts.confirm_deactivate,
     "deact_no": accounts.keep,
+    "react": accounts.ask_reactivate,
+    "react_yes": accounts.confirm_reactivate,
+    "react_no": accounts.keep_inactive,
 }
 # Every button belongs to a feature and needs its role, whatever the keyboard on screen.
 _ACTIONS: dict[str, tuple[ActionHandler, Permission]] = {

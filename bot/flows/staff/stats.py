@@ -1,98 +1,87 @@
 """/stats: the month in figures. A case manager sees their own; coordination and admin see
-every town and case manager of their Kreis (admin without a Kreis: all). Short lines, German,
-readable on a phone. `/stats 2026-10` or the arrow buttons choose another month."""
+every town and case manager of their Kreis (scope.py says who sees what). Short lines, German,
+readable on a phone. `/stats 2026-10` or the arrow buttons choose another month; a button
+sends the month as an Excel file (/export)."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 from bot.catalogue.topics import TOPIC_BY_CODE
 from bot.flows.actions import action
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply, rows
-from bot.flows.staff.access import COUNTING_ROLES
 from bot.flows.staff.kurz import CHANNEL_LABELS
-from bot.flows.staff.local_days import day_bounds, local_date
+from bot.flows.staff.local_days import local_date
+from bot.flows.staff.months import (
+    MONTHS,
+    month_bounds,
+    month_title,
+    next_month,
+    parse_month,
+    previous_month,
+)
+from bot.flows.staff.scope import Scope, stats_scope
 from bot.flows.staff.towns import town_names
-from storage.models import CatalogueRegion, StaffMember, StaffRole
-from storage.stats import Figures, counting_members, month_stats
+from storage.models import StaffMember, StaffRole
+from storage.stats import Figures, MonthStats, month_stats
 
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember")
 CASELOAD_PER_POST = (50, 60)  # recommended per full-time post, Kurzberatungen included
 CM_SHARE = (0.20, 0.30)  # at least this share of running cases should be CM cases
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 BAD_MONTH = "Bitte den Monat so angeben: /stats 2026-11. Ohne Angabe: der laufende Monat."
 NOTHING = "Noch nichts gezählt."
+BUTTON_EXPORT = "📥 Excel-Datei"
 
 
 async def command(ctx: FlowContext, member: StaffMember) -> Outcome:
     argument = ctx.event.argument.strip()
-    this_month = _this_month(ctx)
+    current = this_month(ctx)
     if not argument:
-        return Outcome([await _report(ctx, member, this_month)])
-    month = _parse(argument)
-    if month is None or month > this_month:
+        return Outcome([await _report(ctx, member, current)])
+    month = parse_month(argument)
+    if month is None or month > current:
         return Outcome([Reply(BAD_MONTH)])
     return Outcome([await _report(ctx, member, month)])
 
 
 async def switch(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
-    month = _parse(arg)
-    if month is None or month > _this_month(ctx):
+    month = parse_month(arg)
+    if month is None or month > this_month(ctx):
         return Outcome([Reply(BAD_MONTH)])
     report = await _report(ctx, member, month)
     return Outcome([Reply(report.text, report.buttons, edit=True)])
 
 
-def _parse(text: str) -> date | None:
-    found = _MONTH.fullmatch(text)
-    return date(int(found.group(1)), int(found.group(2)), 1) if found else None
-
-
-def _this_month(ctx: FlowContext) -> date:
+def this_month(ctx: FlowContext) -> date:
     return local_date(ctx.clock.now(), ctx.settings.timezone).replace(day=1)
 
 
-def _next(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def _previous(month: date) -> date:
-    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
-
-
 async def _report(ctx: FlowContext, member: StaffMember, month: date) -> Reply:
-    timezone = ctx.settings.timezone
-    start, end = day_bounds(month, timezone)[0], day_bounds(_next(month), timezone)[0]
-    title = f"{MONTHS[month.month - 1]} {month.year}"
-    if member.role == StaffRole.CASE_MANAGER.value:
-        stats = await month_stats(ctx.session, [member], start, end)
-        text = "\n".join([f"📊 {title} – {member.display_name}",
-                          *_details(stats.per_member[member.id], member.fte)])
+    start, end = month_bounds(month, ctx.settings.timezone)
+    title = month_title(month)
+    scope = await stats_scope(ctx.session, member)
+    stats = await month_stats(ctx.session, scope.members, start, end)
+    if scope.own:
+        lines = [f"📊 {title} – {member.display_name}",
+                 *_details(stats.per_member[member.id], member.fte)]
+        text = "\n".join(lines + (["", scope.hint] if scope.hint else []))
     else:
-        text = await _kreis(ctx, member, title, start, end)
-    buttons = [Button(f"◀ {MONTHS[_previous(month).month - 1]}",
-                      action("stats", f"{_previous(month):%Y-%m}"))]
-    if month < _this_month(ctx):
-        buttons.append(Button(f"{MONTHS[_next(month).month - 1]} ▶",
-                              action("stats", f"{_next(month):%Y-%m}")))
-    return Reply(text, rows(buttons))
+        text = await _kreis(ctx, scope, stats, title)
+    before, after = previous_month(month), next_month(month)
+    buttons = [Button(f"◀ {MONTHS[before.month - 1]}", action("stats", f"{before:%Y-%m}"))]
+    if month < this_month(ctx):
+        buttons.append(Button(f"{MONTHS[after.month - 1]} ▶", action("stats", f"{after:%Y-%m}")))
+    export = Button(BUTTON_EXPORT, action("export", f"{month:%Y-%m}"))
+    return Reply(text, rows(buttons, [export]))
 
 
-async def _kreis(ctx: FlowContext, member: StaffMember, title: str, start: datetime,
-                 end: datetime) -> str:
-    region = member.region_id  # None: an admin (or coordination) without a Kreis sees all
-    members = await counting_members(ctx.session, region, COUNTING_ROLES)
-    stats = await month_stats(ctx.session, members, start, end)
+async def _kreis(ctx: FlowContext, scope: Scope, stats: MonthStats, title: str) -> str:
+    members = scope.members
     names = await town_names(ctx.session, stats.per_town)
     posts = sum(m.fte or 0 for m in members if m.role == StaffRole.CASE_MANAGER.value)
-    found = await ctx.session.get(CatalogueRegion, region) if region else None
-    kreis = found.name if found else (region or "alle Kreise")
-    lines = [f"📊 {title} – {kreis}", *_details(stats.total, posts or None)]
+    lines = [f"📊 {title} – {scope.title}", *_details(stats.total, posts or None)]
     if stats.per_town:
         lines.append("")
         lines.append("Nach Ort (Kurzberatungen · CM neu · CM offen):")

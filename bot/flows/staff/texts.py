@@ -25,9 +25,9 @@ NOT_FOR_ROLE = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. T
 NOT_FOR_ROLE_COUNTING = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. "
                          "Kurzberatungen und Fälle zählen Case Management, Koordination und "
                          "Administration. /hilfe zeigt, was Sie nutzen können.")
-NOT_FOR_ROLE_STAFF = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Einladen "
-                      "und deaktivieren können Koordination und Administration. "
-                      "/hilfe zeigt, was Sie nutzen können.")
+NOT_FOR_ROLE_STAFF = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Einladen, "
+                      "deaktivieren und wieder freischalten können Koordination und "
+                      "Administration. /hilfe zeigt, was Sie nutzen können.")
 TOO_LONG = "Diese Nachricht ist zu lang (höchstens {limit} Zeichen). Es wurde nichts geändert."
 STALE_BUTTON = ("Diese Schaltfläche ist nicht mehr gültig. Es wurde nichts geändert. "
                 "/hilfe zeigt, was möglich ist.")
@@ -50,13 +50,15 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("kurz", "Kurzberatung zählen (Thema, Kanal – fertig)"),
     ("fall", "Case-Management-Fall eröffnen oder abschließen"),
     ("stats", "Monatsstatistik (eigene bzw. des Kreises)"),
+    ("export", "Monatsstatistik als Excel- oder CSV-Datei"),
     ("einladen", "Einladung für ein neues Konto erstellen"),
     ("deaktivieren", "Ein Konto deaktivieren"),
+    ("aktivieren", "Ein deaktiviertes Konto wieder freischalten"),
     ("abbrechen", "Laufende Eingabe abbrechen"),
 )
 # The commands only case management, coordination and administration may use.
 APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "abwesend", "termin"})
 # Counting (anonymous): the same roles.
-COUNTING_COMMANDS = frozenset({"kurz", "fall", "stats"})
+COUNTING_COMMANDS = frozenset({"kurz", "fall", "stats", "export"})
 # Accounts: coordination and administration.
-STAFF_COMMANDS = frozenset({"einladen", "deaktivieren"})
+STAFF_COMMANDS = frozenset({"einladen", "deaktivieren", "aktivieren"})
