@@ -16,6 +16,7 @@ from bot.flows.staff import (
     agenda,
     appointment_actions,
     cases,
+    digest,
     kurz,
     phone_booking,
     phone_booking_book,
@@ -33,6 +34,7 @@ ActionHandler = Callable[[FlowContext, StaffMember, str], Awaitable[Outcome]]
 _APPOINTMENT_COMMANDS: dict[str, Command] = {
     "heute": agenda.show_today,
     "morgen": agenda.show_tomorrow,
+    "digest": digest.command,
     "abwesend": absence.start,
     "termin": phone_booking.start,
 }
