@@ -11,6 +11,7 @@ Nothing here identifies the person who was advised: no client id, no name, no fr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -105,7 +106,7 @@ async def channel(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     town = await default_town(ctx.session, member)
     entry = await add_short_consultation(ctx.session, member, town, tuple(chosen), arg, None,
                                          ctx.clock.now())
-    return Outcome([await _confirmation(ctx, member, entry, edit=True)], notice="Gezählt")
+    return Outcome([await confirmation(ctx, member, entry, edit=True)], notice="Gezählt")
 
 
 async def again(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -117,7 +118,7 @@ async def again(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     topics = (previous.topic,) + ((previous.second_topic,) if previous.second_topic else ())
     entry = await add_short_consultation(ctx.session, member, previous.town, topics,
                                          previous.channel, previous.language, ctx.clock.now())
-    return Outcome([await _confirmation(ctx, member, entry, edit=False)], notice="Gezählt")
+    return Outcome([await confirmation(ctx, member, entry, edit=False)], notice="Gezählt")
 
 
 async def undo(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -156,7 +157,7 @@ async def set_language(ctx: FlowContext, member: StaffMember, arg: str) -> Outco
             minutes=int(UNDO_WINDOW.total_seconds() // 60)))])
     entry.language = code
     await ctx.session.flush()
-    return Outcome([await _confirmation(ctx, member, entry, edit=True)])
+    return Outcome([await confirmation(ctx, member, entry, edit=True)])
 
 
 def _chosen(ctx: FlowContext) -> list[str] | None:
@@ -180,9 +181,14 @@ def _undoable(ctx: FlowContext, entry: ShortConsultation) -> bool:
     return entry.created_at >= ctx.clock.now() - UNDO_WINDOW
 
 
+def topic_keyboard(make_action: Callable[[str], str]) -> tuple[tuple[Button, ...], ...]:
+    """The topics, two to a row; `make_action` turns a topic code into the button's data
+    (the question after a first interview uses the same keyboard with its own actions)."""
+    return in_rows([Button(t.german, make_action(t.code)) for t in TOPICS], 2)
+
+
 def _topic_picker() -> Reply:
-    buttons = [Button(t.german, action("kurz_topic", t.code)) for t in TOPICS]
-    return Reply(ASK_TOPIC, in_rows(buttons, 2))
+    return Reply(ASK_TOPIC, topic_keyboard(lambda code: action("kurz_topic", code)))
 
 
 def _topics_text(topics: list[str] | tuple[str, ...]) -> str:
@@ -217,7 +223,7 @@ async def _today(ctx: FlowContext, member: StaffMember) -> int:
             ShortConsultation.created_at >= start, ShortConsultation.created_at < end)) or 0
 
 
-async def _confirmation(ctx: FlowContext, member: StaffMember, entry: ShortConsultation,
+async def confirmation(ctx: FlowContext, member: StaffMember, entry: ShortConsultation,
                         edit: bool) -> Reply:
     text = SAVED.format(summary=await _summary(ctx, entry),
                         time=hhmm(entry.created_at, ctx.settings.timezone),
