@@ -18,7 +18,7 @@ from bot.telegram.client_bot import ClientBot
 from bot.telegram.staff_bot import StaffBot
 from scheduler.clock import Clock, SystemClock
 from scheduler.outbox import OutboxDispatcher
-from scheduler.runner import add_outbox_job, build_scheduler
+from scheduler.runner import add_digest_jobs, add_outbox_job, build_scheduler
 from storage.db import Database
 from storage.models import CaseManagerWorkplace, StaffRole
 from storage.repositories import Staff
@@ -107,6 +107,7 @@ class System:
         self.engine.on_outbox = self.outbox.wake
         if self.scheduler is not None:
             add_outbox_job(self.scheduler, self.outbox)
+            add_digest_jobs(self.scheduler, self.db, self.clock, self.engine.settings)
             self.scheduler.start()
         if self.sandbox is not None:
             log.info("Sandbox chat page: %s/", self.sandbox.url)
