@@ -20,6 +20,7 @@ from scheduler.bot_api_sender import BotApiSender
 from scheduler.clock import Clock, SystemClock
 from scheduler.outbox import OutboxDispatcher, SendLimits
 from scheduler.runner import (
+    add_digest_jobs,
     add_outbox_job,
     add_reminder_job,
     add_retention_job,
@@ -124,6 +125,7 @@ class System:
                              self.settings.timezone, self.outbox)
             add_retention_job(self.scheduler, self.db, self.clock,
                               self.settings.retention_policy, self.settings.timezone)
+            add_digest_jobs(self.scheduler, self.db, self.clock, self.engine.settings)
             self.scheduler.start()
         if self.sandbox is not None:
             log.info("Sandbox chat page: %s/", self.sandbox.url)

@@ -8,9 +8,12 @@ from datetime import UTC
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.catalogue.cache import CatalogueCache
+from bot.flows.context import FlowSettings
 from scheduler.clock import Clock
+from scheduler.digests import send_due_digests
 from scheduler.jobs import purge_expired_states
 from scheduler.outbox import OutboxDispatcher
+from scheduler.outcome_questions import ask_after_appointments
 from scheduler.reminders import queue_due_reminders
 from scheduler.retention import apply_retention
 from storage.db import Database
@@ -51,3 +54,14 @@ def add_retention_job(scheduler: AsyncIOScheduler, db: Database, clock: Clock,
     scheduler.add_job(apply_retention, "cron", hour=3, minute=15, timezone=timezone,
                       args=[db, clock, policy], id="retention", max_instances=1,
                       coalesce=True)
+
+
+def add_digest_jobs(scheduler: AsyncIOScheduler, db: Database, clock: Clock,
+                    settings: FlowSettings) -> None:
+    """The case manager and coordination digests, and the question after each appointment.
+    Both look every minute for what is due in the database, so a digest comes within a minute
+    of its time and a question within a minute of the appointment's end."""
+    for job, job_id in ((send_due_digests, "digests"),
+                        (ask_after_appointments, "outcome_questions")):
+        scheduler.add_job(job, "interval", minutes=1, args=[db, clock, settings.timezone],
+                          id=job_id, max_instances=1, coalesce=True, next_run_time=clock.now())

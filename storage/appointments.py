@@ -22,6 +22,7 @@ from storage.models import (
     Absence,
     Appointment,
     AppointmentKind,
+    AppointmentOutcome,
     AppointmentSlot,
     AppointmentStatus,
     Channel,
@@ -127,6 +128,10 @@ async def close(session: AsyncSession, appointment: Appointment, status: Appoint
 
     The status check is part of the UPDATE, so two concurrent changes cannot both win and the
     later one cannot silently overwrite the earlier (an "attended" by a cancel, say).
+
+    Attended and missed also add an anonymous row to `appointment_outcomes`, here and only
+    here, in the same transaction, so each outcome is written exactly once and outlives the
+    person's data (an erasure deletes the appointment, not its outcome).
     """
     result = await session.execute(
         update(Appointment)
@@ -138,6 +143,10 @@ async def close(session: AsyncSession, appointment: Appointment, status: Appoint
         return False
     appointment.status, appointment.cancelled_by, appointment.updated_at = (
         status.value, cancelled_by, now)
+    if status in (AppointmentStatus.ATTENDED, AppointmentStatus.MISSED):
+        session.add(AppointmentOutcome(staff_member_id=appointment.staff_member_id,
+                                       office_id=appointment.office_id, kind=appointment.kind,
+                                       outcome=status.value, starts_at=appointment.starts_at))
     await session.execute(delete(AppointmentSlot).where(
         AppointmentSlot.appointment_id == appointment.id))
     return True

@@ -39,15 +39,20 @@ def when_de(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
     return f"{WEEKDAYS[start.weekday()]} {start:%d.%m.%Y}, {start:%H:%M}–{end:%H:%M} Uhr"
 
 
-def _bidi_safe(name: str) -> str:
+def bidi_safe(name: str) -> str:
     """An Arabic-script name isolated, so it cannot turn the rest of the German line around;
     Latin names stay as written."""
     rtl = any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in name)
     return isolate(name, rtl=rtl)
 
 
+def name_de(client: Client) -> str:
+    """The name or alias for a German line, or "Person Nr. 12" for someone who gave none."""
+    return bidi_safe(client.alias) if client.alias else f"Person Nr. {client.id}"
+
+
 def person_de(client: Client) -> str:
-    name = _bidi_safe(client.alias) if client.alias else f"Person Nr. {client.id}"
+    name = name_de(client)
     via = "per Telefon gebucht" if client.telegram_id is None else "über den Chat"
     phone = f", Tel. {client.phone}" if client.phone else ""
     return f"{name} ({via}{phone})"

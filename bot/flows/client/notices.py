@@ -20,3 +20,13 @@ def cancelled_by_team(ctx: FlowContext, client: Client, appointment: Appointment
                 time=tr.time(appointment.starts_at))
     buttons = rows([Button(tr._("Book an appointment"), action("book"))])
     return notify.to_client(ctx, client, text, tr.rtl, buttons)
+
+
+def moved_by_team(ctx: FlowContext, client: Client, appointment: Appointment) -> bool:
+    """Tell the person the appointment did not take place and is to be moved, with a button to
+    choose a new time; False if they have no chat (the case manager calls them)."""
+    tr = translator(client.language, ctx.settings.timezone)
+    text = tr._("Your appointment on {date} at {time} is moved. Please choose a new time.",
+                date=tr.date(appointment.starts_at), time=tr.time(appointment.starts_at))
+    buttons = rows([Button(tr._("Book an appointment"), action("book"))])
+    return notify.to_client(ctx, client, text, tr.rtl, buttons)

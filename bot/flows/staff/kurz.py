@@ -14,6 +14,7 @@ Nothing here identifies the person who was advised: no client id, no name, no fr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -59,7 +60,6 @@ BUTTON_NEW = "➕ Kurzberatung"
 BUTTON_LANGUAGE = "🌐 Sprache"
 BUTTON_SECOND = "➕ Zweites Thema"
 BUTTON_TOWN = "📍 {town} · Ort ändern"
-_TOPIC_BUTTONS = in_rows([Button(t.german, action("kurz_topic", t.code)) for t in TOPICS], 2)
 ASK_TOWN = "Für welchen Ort zählen Sie? Die Wahl gilt auch für die nächsten Kurzberatungen."
 
 
@@ -134,7 +134,7 @@ async def channel(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     town = _current_town(ctx, await member_towns(ctx.session, member))
     entry = await add_short_consultation(ctx.session, member, town, tuple(chosen), arg, None,
                                          ctx.clock.now())
-    return Outcome([await _confirmation(ctx, member, entry, edit=True)], notice="Gezählt")
+    return Outcome([await confirmation(ctx, member, entry, edit=True)], notice="Gezählt")
 
 
 async def again(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -146,7 +146,7 @@ async def again(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     topics = (previous.topic,) + ((previous.second_topic,) if previous.second_topic else ())
     entry = await add_short_consultation(ctx.session, member, previous.town, topics,
                                          previous.channel, previous.language, ctx.clock.now())
-    return Outcome([await _confirmation(ctx, member, entry, edit=False)], notice="Gezählt")
+    return Outcome([await confirmation(ctx, member, entry, edit=False)], notice="Gezählt")
 
 
 async def undo(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -185,7 +185,7 @@ async def set_language(ctx: FlowContext, member: StaffMember, arg: str) -> Outco
             minutes=int(UNDO_WINDOW.total_seconds() // 60)))])
     entry.language = code
     await ctx.session.flush()
-    return Outcome([await _confirmation(ctx, member, entry, edit=True)])
+    return Outcome([await confirmation(ctx, member, entry, edit=True)])
 
 
 def _chosen(ctx: FlowContext) -> list[str] | None:
@@ -236,6 +236,15 @@ async def _topic_picker(ctx: FlowContext, member: StaffMember) -> Reply:
     return Reply(ASK_TOPIC, keyboard)
 
 
+def topic_keyboard(make_action: Callable[[str], str]) -> tuple[tuple[Button, ...], ...]:
+    """The topics, two to a row; `make_action` turns a topic code into the button's data
+    (the question after a first interview uses the same keyboard with its own actions)."""
+    return in_rows([Button(t.german, make_action(t.code)) for t in TOPICS], 2)
+
+
+_TOPIC_BUTTONS = topic_keyboard(lambda code: action("kurz_topic", code))
+
+
 def _topics_text(topics: list[str] | tuple[str, ...]) -> str:
     return " + ".join(TOPIC_BY_CODE[t].german for t in topics)
 
@@ -268,7 +277,7 @@ async def _today(ctx: FlowContext, member: StaffMember) -> int:
             ShortConsultation.created_at >= start, ShortConsultation.created_at < end)) or 0
 
 
-async def _confirmation(ctx: FlowContext, member: StaffMember, entry: ShortConsultation,
+async def confirmation(ctx: FlowContext, member: StaffMember, entry: ShortConsultation,
                         edit: bool) -> Reply:
     text = SAVED.format(summary=await _summary(ctx, entry),
                         time=hhmm(entry.created_at, ctx.settings.timezone),

@@ -45,6 +45,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("ich", "Mein Konto anzeigen"),
     ("heute", "Meine Termine heute"),
     ("morgen", "Meine Termine morgen"),
+    ("digest", "Tagesüberblick jetzt; Uhrzeit: /digest zeit 07:30, aus: /digest aus"),
     ("abwesend", "Abwesenheit eintragen oder löschen"),
     ("termin", "Termin für eine anrufende Person buchen"),
     ("kurz", "Kurzberatung zählen (Thema, Kanal – fertig)"),
@@ -57,7 +58,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("abbrechen", "Laufende Eingabe abbrechen"),
 )
 # The commands only case management, coordination and administration may use.
-APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "abwesend", "termin"})
+APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "digest", "abwesend", "termin"})
 # Counting (anonymous): the same roles.
 COUNTING_COMMANDS = frozenset({"kurz", "fall", "stats", "export"})
 # Accounts: coordination and administration.
