@@ -8,12 +8,15 @@ from bot.flows.actions import parse_action
 from bot.flows.client import (
     booking,
     finder,
+    intake,
+    intake_answers,
     menu,
     my_appointments,
     onboarding,
     personal_data,
     steps,
 )
+from bot.flows.client.intake_questions import key_of
 from bot.flows.client.turn import ClientTurn
 from bot.flows.context import FlowContext
 from bot.flows.events import EventKind, Outcome
@@ -26,9 +29,10 @@ async def _answer_consent(turn: ClientTurn, answer: str) -> Outcome:
     conversation = turn.ctx.conversation
     then = conversation.data.get("then") if conversation.step == steps.PRIVACY else None
     outcome = await onboarding.answer_consent(turn, answer)
-    if then == "book" and answer == "yes" and turn.consented:
-        booked = await booking.start(turn)
-        return Outcome([outcome.replies[0], *booked.replies])
+    continue_with = {"book": booking.start, "intake": intake.open_intake}.get(then or "")
+    if continue_with is not None and answer == "yes" and turn.consented:
+        following = await continue_with(turn)
+        return Outcome([outcome.replies[0], *following.replies])
     return outcome
 
 
@@ -43,6 +47,7 @@ _COMMANDS: dict[str, Simple] = {
     "find": finder.ask_topic,
     "book": booking.start,
     "appointments": my_appointments.show,
+    "aboutme": intake.open_intake,
 }
 
 # Buttons without an argument mirror the commands; those with one are listed separately.
@@ -53,6 +58,12 @@ _PLAIN_ACTIONS: dict[str, Simple] = {
     "btowns": booking.change_town,
     "bdays": booking.show_days_again,
     "bnoname": booking.skip_name,
+    "intake": intake.open_intake,
+    "i_go": intake.go,
+    "i_later": intake.later,
+    "i_sum": intake.back_to_summary,
+    "i_send": intake.send,
+    "i_wd": intake.ask_withdraw,
 }
 _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "lang": onboarding.choose_language,
@@ -69,8 +80,14 @@ _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "acancel": my_appointments.ask_cancel,
     "acancelok": my_appointments.confirm_cancel,
     "amove": booking.start_moving,
+    "i_ans": intake_answers.answer,
+    "i_tog": intake_answers.toggle,
+    "i_done": intake_answers.done,
+    "i_edit": intake.edit,
+    "i_wdok": intake.confirm_withdraw,
 }
 _YES_NO = {"yes", "no"}
+_YES_NO_ACTIONS = ("consent", "delete", "i_wdok")
 
 
 async def handle(ctx: FlowContext) -> Outcome:
@@ -78,6 +95,8 @@ async def handle(ctx: FlowContext) -> Outcome:
     event = ctx.event
     match event.kind:
         case EventKind.UNSUPPORTED:
+            if _in_intake(turn):
+                return await intake_answers.unsupported(turn)
             return await menu.unsupported_content(turn)
         case EventKind.COMMAND:
             handler = _COMMANDS.get(event.command)
@@ -96,12 +115,20 @@ async def _on_action(turn: ClientTurn, data: str) -> Outcome:
     if not parsed.arg and parsed.name in _PLAIN_ACTIONS:
         return await _PLAIN_ACTIONS[parsed.name](turn)
     handler = _ARG_ACTIONS.get(parsed.name)
-    if handler is None or (parsed.name in ("consent", "delete") and parsed.arg not in _YES_NO):
+    if handler is None or (parsed.name in _YES_NO_ACTIONS and parsed.arg not in _YES_NO):
         return await menu.stale_button(turn)
     return await handler(turn, parsed.arg)
 
 
+def _in_intake(turn: ClientTurn) -> bool:
+    step = turn.ctx.conversation.step
+    return turn.consented and (step == steps.INTAKE_SUMMARY or key_of(step) is not None)
+
+
 async def _on_text(turn: ClientTurn) -> Outcome:
+    if _in_intake(turn):
+        # The intake answers over-long text itself, keeping its question on screen.
+        return await intake_answers.typed(turn)
     limit = turn.ctx.settings.max_text_length
     if len(turn.ctx.event.text) > limit:
         return await menu.too_long(turn, limit)
