@@ -336,6 +336,57 @@ def _in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable
 
 
 @main.group()
+def clearing() -> None:
+    """Clearing rules: which case manager or team gets a new intake from a town."""
+
+
+@clearing.command("set-rule")
+@click.option("--town", "town_id", required=True, help="Town id from the catalogue.")
+@click.option("--staff-telegram-id", type=int, default=None,
+              help="New intakes from the town go to this case manager.")
+@click.option("--office", "office_id", default=None,
+              help="...or to the team of this office (its case managers' workplace).")
+@click.option("--queue", is_flag=True, help="...or always to the coordination queue.")
+def clearing_set_rule(town_id: str, staff_telegram_id: int | None, office_id: str | None,
+                      queue: bool) -> None:
+    """Create or replace the clearing rule of one town."""
+    from bot.intake.clearing_setup import set_rule
+    from scheduler.clock import SystemClock
+
+    async def write(session: AsyncSession) -> str:
+        return await set_rule(session, town_id=town_id.strip(), now=SystemClock().now(),
+                              staff_telegram_id=staff_telegram_id,
+                              office_id=office_id.strip() if office_id else None, queue=queue)
+
+    click.echo(_in_transaction(_settings(), write))
+
+
+@clearing.command("remove-rule")
+@click.option("--town", "town_id", required=True, help="Town id from the catalogue.")
+def clearing_remove_rule(town_id: str) -> None:
+    """Remove a town's rule: its only case manager, or else the queue, decides again."""
+    from bot.intake.clearing_setup import remove_rule
+
+    async def write(session: AsyncSession) -> str:
+        return await remove_rule(session, town_id.strip())
+
+    click.echo(_in_transaction(_settings(), write))
+
+
+@clearing.command("rules")
+@click.option("--region", "region_id", default=None, help="Only this Kreis (region id).")
+def clearing_rules(region_id: str | None) -> None:
+    """Where a new intake from each town goes today: its rule, or what applies without one."""
+    from bot.intake.clearing_setup import describe
+
+    async def read(session: AsyncSession) -> list[str]:
+        return await describe(session, region_id)
+
+    lines = _in_transaction(_settings(), read)
+    click.echo("\n".join(lines) if lines else "No towns: import the catalogue first.")
+
+
+@main.group()
 def offices() -> None:
     """The offer catalogue: offices and services the finder answers with."""
 
@@ -419,16 +470,27 @@ def offices_export(region_id: str | None, fmt: str, output: str | None) -> None:
               help="Kept free around appointments; default 10.")
 @click.option("--lead-time-minutes", type=int, default=None,
               help="How far ahead the earliest booking lies; default 120.")
-def offices_booking_rules(office_id: str, **minutes: int | None) -> None:
-    """Set an office's appointment durations, buffer and lead time (options left out keep
-    their value)."""
-    from bot.appointments.setup import set_booking_rules
+@click.option("--reminder-minutes", default=None,
+              help="When people are reminded, minutes before the start, comma-separated; "
+                   "default 1440,120 (a day and two hours before); 'none' for no reminders.")
+def offices_booking_rules(office_id: str, reminder_minutes: str | None,
+                          **minutes: int | None) -> None:
+    """Set an office's appointment durations, buffer, lead time and reminder times (options
+    left out keep their value)."""
+    from bot.appointments.setup import parse_reminder_minutes, set_booking_rules
+
+    try:
+        reminders = (None if reminder_minutes is None
+                     else parse_reminder_minutes(reminder_minutes))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--reminder-minutes") from None
 
     async def write(session: AsyncSession) -> str:
-        rules = await set_booking_rules(session, office_id.strip(), minutes)
+        rules = await set_booking_rules(session, office_id.strip(), minutes, reminders)
+        reminded = ", ".join(str(m) for m in rules.reminder_minutes) or "none"
         return (f"first interview {rules.first_interview_minutes} min, follow-up "
                 f"{rules.follow_up_minutes} min, buffer {rules.buffer_minutes} min, "
-                f"lead time {rules.lead_time_minutes} min")
+                f"lead time {rules.lead_time_minutes} min, reminders {reminded} min before")
 
     summary = _in_transaction(_settings(), write)
     click.echo(f"Booking rules of {office_id.strip()}: {summary}.")

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 Sender = Callable[[int, Reply], Awaitable[None]]
 CLAIM = timedelta(minutes=2)  # a sender that died lets its claims go after this
-BATCH = 100  # claimed at once (a multiple of IN_FLIGHT, so no group runs half empty)
+BATCH = 200  # claimed at once (a multiple of IN_FLIGHT, so no group runs half empty)
 IN_FLIGHT = 20  # requests on the wire at once, at most (see the module docstring)
 MAX_ATTEMPTS = 8
 MAX_WAIT_HERE = timedelta(seconds=30)  # longer 429 pauses give the message back to the table

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import intakes
 from storage.models import (
     OPEN_STATUSES,
     Absence,
@@ -158,28 +159,33 @@ class WaitingCase:
 
 async def topics_for_clients(session: AsyncSession,
                              client_ids: Iterable[int]) -> dict[int, list[str]]:
-    """Topic codes each person named in their intake.
-
-    Seam: issue 6 builds `storage.intakes.topics_for_clients(session, client_ids)`; at the
-    merge this becomes a call to it. No intakes are stored yet, so no topics.
-    """
-    return {}
+    """Topic codes each person named in their sent intake."""
+    return await intakes.topics_for_clients(session, client_ids)
 
 
 async def assigned_since(session: AsyncSession, staff_member_id: int,
                          since: datetime) -> list[AssignedCase]:
-    """Cases assigned to the member since `since`, oldest first.
-
-    Seam: clearing and assignment arrive with issue 6; until then nothing is assigned.
-    """
-    return []
+    """Intakes assigned to the member since `since`, oldest first, with the person's name."""
+    rows = await intakes.assigned_since(session, staff_member_id, since)
+    names = await _names(session, [row.client_id for row in rows])
+    return [AssignedCase(row.client_id, names.get(row.client_id), row.town,
+                         row.assigned_at or since) for row in rows]
 
 
 async def waiting_for_clearing(session: AsyncSession,
                                region_id: str | None) -> list[WaitingCase]:
-    """Intakes and referrals of the Kreis still waiting for clearing, longest waiting first
-    (all Kreise for a member without one).
+    """Intakes of the Kreis still waiting for clearing, longest waiting first (all Kreise for
+    a member without one). Referrals join them with the referral issue."""
+    rows = await intakes.waiting_for_clearing(session, region_id)
+    names = await _names(session, [row.client_id for row in rows])
+    return [WaitingCase("intake", row.client_id, names.get(row.client_id), row.town,
+                        row.submitted_at or datetime.min.replace(tzinfo=UTC))
+            for row in rows]
 
-    Seam: intakes and referrals arrive with issue 6; until then nothing waits.
-    """
-    return []
+
+async def _names(session: AsyncSession, client_ids: list[int]) -> dict[int, str | None]:
+    if not client_ids:
+        return {}
+    rows = await session.execute(select(Client.id, Client.alias)
+                                 .where(Client.id.in_(client_ids)))
+    return dict(rows.tuples().all())

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -487,3 +488,140 @@ class AccessLog(Base):
         ForeignKey("staff_members.id", ondelete="SET NULL"), nullable=True)
     client_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     action: Mapped[str] = mapped_column(String(40))  # e.g. "appointments.today"
+
+
+class IntakeStatus(StrEnum):
+    DRAFT = "draft"  # the person is still answering; only they see it
+    SUBMITTED = "submitted"  # sent; clearing moves it on in the same transaction
+    QUEUED = "queued"  # waiting in the coordination queue of its Kreis
+    ASSIGNED = "assigned"  # a case manager has it
+    WITHDRAWN = "withdrawn"  # the person took it back; the answers are cleared
+
+
+INTAKE_STATUSES = tuple(status.value for status in IntakeStatus)
+_STATUS_LIST = ", ".join(f"'{status}'" for status in INTAKE_STATUSES)
+# One intake at a time per person: a new one can start only after the last was withdrawn.
+ACTIVE_INTAKE = "status <> 'withdrawn'"
+
+
+class Intake(Base):
+    """A person's answers before the first interview, stored as codes so staff read them in
+    German whatever language was used. Hangs off the client: erasure removes it."""
+
+    __tablename__ = "intakes"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_LIST})", name="ck_intakes_status"),
+        CheckConstraint("children IS NULL OR (children >= 0 AND children <= 20)",
+                        name="ck_intakes_children"),
+        CheckConstraint("status <> 'assigned' OR assigned_staff_id IS NOT NULL",
+                        name="ck_intakes_assigned"),
+        Index("uq_intakes_active_client", "client_id", unique=True,
+              sqlite_where=text(ACTIVE_INTAKE), postgresql_where=text(ACTIVE_INTAKE)),
+        Index("ix_intakes_status_region", "status", "region_id"),
+        Index("ix_intakes_assigned", "assigned_staff_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           index=True)
+    status: Mapped[str] = mapped_column(String(10), default=IntakeStatus.DRAFT.value)
+    town: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
+    # The town's Kreis when sent: who may see the intake is decided per Kreis.
+    region_id: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
+    # Codes; None means "not answered yet" for every answer below.
+    topics: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
+    household: Mapped[str | None] = mapped_column(String(10), nullable=True, default=None)
+    children: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    age_group: Mapped[str | None] = mapped_column(String(10), nullable=True, default=None)
+    languages: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
+    german_level: Mapped[str | None] = mapped_column(String(4), nullable=True, default=None)
+    # A language code, or "no".
+    interpreter: Mapped[str | None] = mapped_column(String(8), nullable=True, default=None)
+    services: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
+    services_helping: Mapped[str | None] = mapped_column(String(8), nullable=True,
+                                                         default=None)
+    letter: Mapped[str | None] = mapped_column(String(4), nullable=True, default=None)
+    letter_deadline: Mapped[date | None] = mapped_column(Date, nullable=True, default=None)
+    contact: Mapped[str | None] = mapped_column(String(10), nullable=True, default=None)
+    phone: Mapped[str | None] = mapped_column(String(30), nullable=True, default=None)
+    residence: Mapped[str | None] = mapped_column(String(24), nullable=True, default=None)
+    # As written by the person ("" = nothing to add), and the language they chatted in.
+    note: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    note_language: Mapped[str | None] = mapped_column(String(8), nullable=True, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                          default=None)
+    assigned_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL", name="fk_intakes_assigned_staff"),
+        nullable=True, default=None)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                         default=None)
+
+
+class AssignmentReason(StrEnum):
+    FIRST_INTERVIEW = "first_interview"  # the case manager of the booked first interview
+    RULE = "rule"  # the Kreis's clearing rule names this case manager
+    TEAM = "team"  # the rule names an office whose only case manager this is
+    ONLY_CASE_MANAGER = "only_cm"  # the only case manager working for the town
+    QUEUE = "queue"  # nothing unambiguous: coordination decides
+    COORDINATION = "coordination"  # assigned or reassigned by coordination
+    RETURNED = "returned"  # the case manager gave it back to the queue
+
+
+class IntakeAssignment(Base):
+    """The clearing history of an intake: who gave it to whom, when and why. `to_staff_id`
+    None is the coordination queue; `by_staff_id` None is the automatic clearing."""
+
+    __tablename__ = "intake_assignments"
+    __table_args__ = (
+        CheckConstraint("reason IN ('first_interview', 'rule', 'team', 'only_cm', 'queue', "
+                        "'coordination', 'returned')", name="ck_intake_assignments_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"),
+                                           index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    from_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL", name="fk_intake_assignments_from"),
+        nullable=True, default=None)
+    to_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL", name="fk_intake_assignments_to"),
+        nullable=True, default=None)
+    by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL", name="fk_intake_assignments_by"),
+        nullable=True, default=None)
+    reason: Mapped[str] = mapped_column(String(20))
+
+
+class ClearingTarget(StrEnum):
+    STAFF = "staff"  # one case manager
+    OFFICE = "office"  # a team: the case managers with a workplace at this office
+    QUEUE = "queue"  # always the coordination queue
+
+
+class ClearingRule(Base):
+    """Who gets a new intake from a town, as the Kreis decided (`kimbot clearing set-rule`).
+    Towns without a rule go to their only case manager, or else to the queue."""
+
+    __tablename__ = "clearing_rules"
+    __table_args__ = (
+        CheckConstraint("target IN ('staff', 'office', 'queue')",
+                        name="ck_clearing_rules_target"),
+        CheckConstraint("(target = 'staff') = (staff_member_id IS NOT NULL)",
+                        name="ck_clearing_rules_staff"),
+        CheckConstraint("(target = 'office') = (office_id IS NOT NULL)",
+                        name="ck_clearing_rules_office"),
+    )
+
+    # Town ids are unique across regions (the catalogue's primary key): one rule per town.
+    town_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    region_id: Mapped[str] = mapped_column(String(63))
+    target: Mapped[str] = mapped_column(String(10))
+    staff_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE", name="fk_clearing_rules_staff"),
+        nullable=True, default=None)
+    # A catalogue office id; no foreign key, because imports replace the catalogue wholesale.
+    office_id: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

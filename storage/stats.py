@@ -15,7 +15,13 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Appointment, AppointmentStatus, CmCase, ShortConsultation, StaffMember
+from storage.models import (
+    AppointmentOutcome,
+    AppointmentStatus,
+    CmCase,
+    ShortConsultation,
+    StaffMember,
+)
 
 
 @dataclass
@@ -85,15 +91,14 @@ async def month_stats(session: AsyncSession, members: Sequence[StaffMember], sta
             figures.cases_closed += int(closed_at is not None and closed_at < end)
             figures.cases_open_at_end += int(closed_at is None or closed_at >= end)
 
+    # The anonymous outcome rows, not the appointments: they stay when a person is erased.
     outcomes = await session.execute(
-        select(Appointment.staff_member_id, Appointment.status)
-        .where(Appointment.staff_member_id.in_(ids), Appointment.starts_at >= start,
-               Appointment.starts_at < end,
-               Appointment.status.in_((AppointmentStatus.ATTENDED.value,
-                                       AppointmentStatus.MISSED.value))))
-    for member_id, status in outcomes:
+        select(AppointmentOutcome.staff_member_id, AppointmentOutcome.outcome)
+        .where(AppointmentOutcome.staff_member_id.in_(ids),
+               AppointmentOutcome.starts_at >= start, AppointmentOutcome.starts_at < end))
+    for member_id, outcome in outcomes:
         for figures in (per_member[member_id], total):
-            if status == AppointmentStatus.ATTENDED.value:
+            if outcome == AppointmentStatus.ATTENDED.value:
                 figures.kept += 1
             else:
                 figures.missed += 1

@@ -104,6 +104,16 @@ def test_booking_rules_upsert_keeps_what_is_left_out(prepared):
             rules.lead_time_minutes) == (90, 30, 0, 60)
 
 
+def test_an_office_sets_its_reminder_times_or_none(prepared):
+    result = invoke(["offices", "booking-rules", "--office", "kim-odenthal",
+                     "--reminder-minutes", "120, 2880"], prepared)
+    assert result.exit_code == 0 and "reminders 2880, 120 min before" in result.output
+    assert stored(prepared, OfficeBookingRules)[0].reminder_minutes == [2880, 120]
+    invoke(["offices", "booking-rules", "--office", "kim-odenthal", "--reminder-minutes",
+            "none"], prepared)
+    assert stored(prepared, OfficeBookingRules)[0].reminder_minutes == []
+
+
 @pytest.mark.parametrize(("args", "problem"), [
     (["--office", "nowhere"], "unknown office 'nowhere'"),
     (["--office", "kim-odenthal", "--follow-up-minutes", "0"],
@@ -111,6 +121,9 @@ def test_booking_rules_upsert_keeps_what_is_left_out(prepared):
     (["--office", "kim-odenthal", "--buffer-minutes", "-5"], "--buffer-minutes must be"),
     (["--office", "kim-odenthal", "--lead-time-minutes", "99999"], "--lead-time-minutes must"),
     (["--office", "kim-odenthal", "--first-interview-minutes", "sixty"], "sixty"),
+    (["--office", "kim-odenthal", "--reminder-minutes", "1440,abends"], "1440,abends"),
+    (["--office", "kim-odenthal", "--reminder-minutes", "5"], "15 to 10080 minutes"),
+    (["--office", "kim-odenthal", "--reminder-minutes", "60,120,180,240"], "1 to 3"),
 ])
 def test_booking_rules_refuse_bad_values(prepared, args, problem):
     result = invoke(["offices", "booking-rules", *args], prepared)

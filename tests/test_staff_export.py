@@ -18,6 +18,7 @@ from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind, Outcome
 from bot.flows.staff import export, scope, texts
 from bot.flows.staff.export_files import MIME_TYPES
+from storage.appointments import close
 from storage.catalogue_io import import_catalogue
 from storage.demand import count_demand
 from storage.models import Appointment, AppointmentStatus, CmCase, StaffRole
@@ -84,8 +85,9 @@ async def kreis(db, clock, flow):
     client = await add_client(db)
     for day, status in ((16, "attended"), (17, "missed")):
         appointment = await add_appointment(db, client, kaya, local(day, 10))
-        async with db.transaction() as session:
-            (await session.get(Appointment, appointment)).status = AppointmentStatus(status).value
+        async with db.transaction() as session:  # as the staff bot records it
+            await close(session, await session.get(Appointment, appointment),
+                        AppointmentStatus(status), local(day, 11))
     await demand(db, "rbk", "odenthal", "housing", "ar", True, 3)
     await demand(db, "rbk", "odenthal", "housing", "uk", False, 1)
     await demand(db, "rbk", "kuerten", "debts", "ar", False, 2)

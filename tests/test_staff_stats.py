@@ -9,6 +9,7 @@ from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
 from bot.flows.staff import stats, texts
+from storage.appointments import close
 from storage.catalogue_io import import_catalogue
 from storage.models import Appointment, AppointmentStatus, StaffMember, StaffRole
 from storage.repositories import Staff
@@ -58,8 +59,9 @@ async def team(db, clock, flow):
     client = await add_client(db)
     for day, status in ((16, "attended"), (17, "missed")):
         appointment = await add_appointment(db, client, kaya, local(day, 10))
-        async with db.transaction() as session:
-            (await session.get(Appointment, appointment)).status = AppointmentStatus(status).value
+        async with db.transaction() as session:  # as the staff bot records it
+            await close(session, await session.get(Appointment, appointment),
+                        AppointmentStatus(status), local(day, 11))
     return kaya_chat
 
 

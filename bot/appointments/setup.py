@@ -88,8 +88,30 @@ async def set_workplace(session: AsyncSession, given: WorkplaceInput,
     return workplace, created
 
 
+MAX_REMINDERS = 3
+REMINDER_RANGE = (15, 7 * 24 * 60)  # a quarter of an hour to a week before
+
+
+def parse_reminder_minutes(text: str) -> list[int]:
+    """"1440,120" -> [1440, 120]; "none" -> []. Raises ValueError with the reason."""
+    if text.strip().lower() == "none":
+        return []
+    try:
+        values = sorted({int(part) for part in text.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        raise ValueError(f"use minutes separated by commas, e.g. 1440,120, not {text!r}") \
+            from None
+    low, high = REMINDER_RANGE
+    if not values or len(values) > MAX_REMINDERS \
+            or not all(low <= value <= high for value in values):
+        raise ValueError(f"give 1 to {MAX_REMINDERS} reminders, each {low} to {high} minutes "
+                         "before the start, or 'none'")
+    return values
+
+
 async def set_booking_rules(session: AsyncSession, office_id: str,
-                            changes: dict[str, int | None]) -> OfficeBookingRules:
+                            changes: dict[str, int | None],
+                            reminder_minutes: list[int] | None = None) -> OfficeBookingRules:
     """Create or update an office's rules; options left out (None) keep their value (or the
     default for a new row)."""
     await _office_region(session, office_id)
@@ -106,6 +128,8 @@ async def set_booking_rules(session: AsyncSession, office_id: str,
         session.add(rules)
     for name, value in given.items():
         setattr(rules, name, value)
+    if reminder_minutes is not None:
+        rules.reminder_minutes = reminder_minutes
     await session.flush()
     return rules
 

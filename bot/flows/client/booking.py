@@ -24,7 +24,7 @@ from bot.appointments.slots import day_groups
 from bot.catalogue.routing import CatalogueIndex
 from bot.flows import appointment_notices, notify
 from bot.flows.actions import action
-from bot.flows.client import steps
+from bot.flows.client import intake, steps
 from bot.flows.client.booking_render import (
     calendar_file,
     confirmation_text,
@@ -415,10 +415,12 @@ async def confirm(turn: ClientTurn, token: str) -> Outcome:
     first = plan.kind is AppointmentKind.FIRST_INTERVIEW
     title = (tr._("KIM first meeting") if first else tr._("KIM appointment"))
     document = calendar_file(appointment, office, title, now)
+    # The intake fits best right after a first interview is booked (bot.flows.client.intake).
+    offer = None if plan.moving is not None else await intake.after_booking(turn, appointment)
     return Outcome([
         turn.reply(confirmation_text(tr, appointment, office, first), edit=True),
         Reply(tr._("Your appointment for your calendar"), document=document, rtl=tr.rtl),
-        menu(turn),
+        offer or menu(turn),
     ])
 
 

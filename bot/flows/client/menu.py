@@ -15,6 +15,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("book", N_("Book an appointment with KIM")),
     ("appointments", N_("My appointments")),
     ("menu", N_("Main menu")),
+    ("aboutme", N_("Tell KIM about you")),
     ("language", N_("Change the language")),
     ("mydata", N_("Show my data")),
     ("delete", N_("Delete my data")),
@@ -35,6 +36,7 @@ def menu_buttons(turn: ClientTurn) -> tuple[tuple[Button, ...], ...]:
         [Button(tr._("Find an office"), action("finder"))],
         [Button(tr._("Book an appointment"), action("book")),
          Button(tr._("My appointments"), action("appointments"))],
+        [Button(tr._("Tell KIM about you"), action("intake"))],
         [Button(tr._("My data"), action("mydata")), Button(tr._("Language"), action("language"))],
         [Button(tr._("Help"), action("help")), privacy],
     )

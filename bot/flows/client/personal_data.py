@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from bot.flows import appointment_notices, notify
+from bot.flows import appointment_notices, intake_clearing, notify
 from bot.flows.actions import action
-from bot.flows.client import steps
+from bot.flows.client import intake, steps
+from bot.flows.client.booking_render import directed
+from bot.flows.client.intake_render import answer_lines
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, rows
 from bot.i18n import BY_CODE
+from storage import intakes
 from storage.appointments import upcoming_for_client
-from storage.models import StaffMember
+from storage.models import IntakeStatus, StaffMember
 
 
 async def show_my_data(turn: ClientTurn) -> Outcome:
@@ -51,7 +54,25 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
         kept_briefly,
         tr._("You can delete everything with /delete."),
     ]
-    return Outcome([turn.reply("\n".join(lines), back_to_menu(turn))])
+    answers = await _intake_part(turn)
+    if answers is None:
+        return Outcome([turn.reply("\n".join(lines), back_to_menu(turn))])
+    return Outcome([turn.reply("\n".join(lines)), turn.reply(answers, back_to_menu(turn))])
+
+
+async def _intake_part(turn: ClientTurn) -> str | None:
+    """The intake's answers in the person's language, and whether they were sent."""
+    ctx, tr = turn.ctx, turn.tr
+    assert turn.client is not None
+    found = await intakes.active_for_client(ctx.session, turn.client.id)
+    if found is None:
+        return None
+    index = await ctx.catalogue.index(ctx.session)
+    status = (tr._("Not sent yet. You can go on with /aboutme.")
+              if found.status == IntakeStatus.DRAFT.value
+              else await intake.status_line(turn, found))
+    lines = [tr._("Your answers for KIM:"), *answer_lines(found, tr, index), "", status]
+    return directed(lines, tr)
 
 
 async def _town_name(turn: ClientTurn, town_id: str) -> str:
@@ -77,10 +98,21 @@ async def confirm_delete(turn: ClientTurn, answer: str) -> Outcome:
     if answer != "yes":
         return Outcome([turn.reply(tr._("We deleted nothing."), edit=True), menu(turn)])
     await _tell_case_managers_before_erasure(turn)
+    await _withdraw_intake_before_erasure(turn)
     await turn.clients.erase(turn.ctx.event.user_id)
     turn.ctx.conversation.erased = True
     text = tr._("Done. We deleted all your data. Write /start if you want to begin again.")
     return Outcome([turn.reply(text, edit=True)])
+
+
+async def _withdraw_intake_before_erasure(turn: ClientTurn) -> None:
+    """The intake goes with the person (ON DELETE CASCADE); whoever holds it hears only that
+    it was withdrawn."""
+    if turn.client is None:
+        return
+    found = await intakes.active_for_client(turn.ctx.session, turn.client.id)
+    if found is not None:
+        await intake_clearing.tell_withdrawn(turn.ctx, found, erased=True)
 
 
 async def _tell_case_managers_before_erasure(turn: ClientTurn) -> None:

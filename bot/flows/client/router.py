@@ -8,6 +8,8 @@ from bot.flows.actions import parse_action
 from bot.flows.client import (
     booking,
     finder,
+    intake,
+    intake_answers,
     menu,
     my_appointments,
     onboarding,
@@ -15,6 +17,7 @@ from bot.flows.client import (
     reminders,
     steps,
 )
+from bot.flows.client.intake_questions import key_of
 from bot.flows.client.turn import ClientTurn
 from bot.flows.context import FlowContext
 from bot.flows.events import EventKind, Outcome
@@ -27,9 +30,10 @@ async def _answer_consent(turn: ClientTurn, answer: str) -> Outcome:
     conversation = turn.ctx.conversation
     then = conversation.data.get("then") if conversation.step == steps.PRIVACY else None
     outcome = await onboarding.answer_consent(turn, answer)
-    if then == "book" and answer == "yes" and turn.consented:
-        booked = await booking.start(turn)
-        return Outcome([outcome.replies[0], *booked.replies])
+    continue_with = {"book": booking.start, "intake": intake.open_intake}.get(then or "")
+    if continue_with is not None and answer == "yes" and turn.consented:
+        following = await continue_with(turn)
+        return Outcome([outcome.replies[0], *following.replies])
     return outcome
 
 
@@ -44,6 +48,7 @@ _COMMANDS: dict[str, Simple] = {
     "find": finder.ask_topic,
     "book": booking.start,
     "appointments": my_appointments.show,
+    "aboutme": intake.open_intake,
 }
 
 # Buttons without an argument mirror the commands; those with one are listed separately.
@@ -54,6 +59,12 @@ _PLAIN_ACTIONS: dict[str, Simple] = {
     "btowns": booking.change_town,
     "bdays": booking.show_days_again,
     "bnoname": booking.skip_name,
+    "intake": intake.open_intake,
+    "i_go": intake.go,
+    "i_later": intake.later,
+    "i_sum": intake.back_to_summary,
+    "i_send": intake.send,
+    "i_wd": intake.ask_withdraw,
 }
 _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "lang": onboarding.choose_language,
@@ -71,8 +82,14 @@ _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "acancelok": my_appointments.confirm_cancel,
     "amove": booking.start_moving,
     "rcome": reminders.will_come,
+    "i_ans": intake_answers.answer,
+    "i_tog": intake_answers.toggle,
+    "i_done": intake_answers.done,
+    "i_edit": intake.edit,
+    "i_wdok": intake.confirm_withdraw,
 }
 _YES_NO = {"yes", "no"}
+_YES_NO_ACTIONS = ("consent", "delete", "i_wdok")
 
 
 async def handle(ctx: FlowContext) -> Outcome:
@@ -80,6 +97,8 @@ async def handle(ctx: FlowContext) -> Outcome:
     event = ctx.event
     match event.kind:
         case EventKind.UNSUPPORTED:
+            if _in_intake(turn):
+                return await intake_answers.unsupported(turn)
             return await menu.unsupported_content(turn)
         case EventKind.COMMAND:
             handler = _COMMANDS.get(event.command)
@@ -98,12 +117,20 @@ async def _on_action(turn: ClientTurn, data: str) -> Outcome:
     if not parsed.arg and parsed.name in _PLAIN_ACTIONS:
         return await _PLAIN_ACTIONS[parsed.name](turn)
     handler = _ARG_ACTIONS.get(parsed.name)
-    if handler is None or (parsed.name in ("consent", "delete") and parsed.arg not in _YES_NO):
+    if handler is None or (parsed.name in _YES_NO_ACTIONS and parsed.arg not in _YES_NO):
         return await menu.stale_button(turn)
     return await handler(turn, parsed.arg)
 
 
+def _in_intake(turn: ClientTurn) -> bool:
+    step = turn.ctx.conversation.step
+    return turn.consented and (step == steps.INTAKE_SUMMARY or key_of(step) is not None)
+
+
 async def _on_text(turn: ClientTurn) -> Outcome:
+    if _in_intake(turn):
+        # The intake answers over-long text itself, keeping its question on screen.
+        return await intake_answers.typed(turn)
     limit = turn.ctx.settings.max_text_length
     if len(turn.ctx.event.text) > limit:
         return await menu.too_long(turn, limit)

@@ -12,6 +12,8 @@ class Permission(StrEnum):
     APPOINTMENTS = "appointments"  # see and book appointments: client data
     COUNTING = "counting"  # count Kurzberatungen and CM cases (anonymous)
     STAFF = "staff"  # invite and deactivate accounts
+    INTAKES = "intakes"  # open intakes assigned to oneself (and, for coordination, the Kreis's)
+    CLEARING = "clearing"  # the coordination queue: assign and reassign intakes
 
 
 # Volunteers and partner services refer people but never see a client's data, and they do no
@@ -21,11 +23,15 @@ APPOINTMENT_ROLES = frozenset({StaffRole.CASE_MANAGER.value, StaffRole.COORDINAT
 # Coordination and admin count too: KI teams do case management themselves.
 COUNTING_ROLES = APPOINTMENT_ROLES
 STAFF_ROLES = frozenset({StaffRole.COORDINATION.value, StaffRole.ADMIN.value})
+INTAKE_ROLES = APPOINTMENT_ROLES
+CLEARING_ROLES = STAFF_ROLES
 
 ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.APPOINTMENTS: APPOINTMENT_ROLES,
     Permission.COUNTING: COUNTING_ROLES,
     Permission.STAFF: STAFF_ROLES,
+    Permission.INTAKES: INTAKE_ROLES,
+    Permission.CLEARING: CLEARING_ROLES,
 }
 
 

@@ -16,8 +16,10 @@ from bot.flows.staff import (
     agenda,
     appointment_actions,
     cases,
+    clearing,
     digest,
     export,
+    intakes,
     kurz,
     outcome_answers,
     phone_booking,
@@ -51,11 +53,15 @@ _STAFF_COMMANDS: dict[str, Command] = {
     "deaktivieren": accounts.start_deactivate,
     "aktivieren": accounts.start_reactivate,
 }
+_INTAKE_COMMANDS: dict[str, Command] = {"anfragen": intakes.command}
+_CLEARING_COMMANDS: dict[str, Command] = {"clearing": clearing.command}
 _COMMANDS: dict[str, tuple[Command, Permission]] = {
     **{name: (handler, Permission.APPOINTMENTS) for name, handler
        in _APPOINTMENT_COMMANDS.items()},
     **{name: (handler, Permission.COUNTING) for name, handler in _COUNTING_COMMANDS.items()},
     **{name: (handler, Permission.STAFF) for name, handler in _STAFF_COMMANDS.items()},
+    **{name: (handler, Permission.INTAKES) for name, handler in _INTAKE_COMMANDS.items()},
+    **{name: (handler, Permission.CLEARING) for name, handler in _CLEARING_COMMANDS.items()},
 }
 _APPOINTMENT_ACTIONS: dict[str, ActionHandler] = {
     "day": agenda.switch_day,
@@ -119,12 +125,25 @@ _STAFF_ACTIONS: dict[str, ActionHandler] = {
     "react_yes": accounts.confirm_reactivate,
     "react_no": accounts.keep_inactive,
 }
+_INTAKE_ACTIONS: dict[str, ActionHandler] = {
+    "intake_open": intakes.open_intake,
+    "intake_back": intakes.ask_give_back,
+    "intake_back_ok": intakes.give_back,
+}
+_CLEARING_ACTIONS: dict[str, ActionHandler] = {
+    "clr_queue": clearing.show_queue,
+    "clr_assigned": clearing.show_assigned,
+    "clr_pick": clearing.pick,
+    "clr_to": clearing.assign_to,
+}
 # Every button belongs to a feature and needs its role, whatever the keyboard on screen.
 _ACTIONS: dict[str, tuple[ActionHandler, Permission]] = {
     **{name: (handler, Permission.APPOINTMENTS) for name, handler
        in _APPOINTMENT_ACTIONS.items()},
     **{name: (handler, Permission.COUNTING) for name, handler in _COUNTING_ACTIONS.items()},
     **{name: (handler, Permission.STAFF) for name, handler in _STAFF_ACTIONS.items()},
+    **{name: (handler, Permission.INTAKES) for name, handler in _INTAKE_ACTIONS.items()},
+    **{name: (handler, Permission.CLEARING) for name, handler in _CLEARING_ACTIONS.items()},
 }
 _TEXT_STEPS: dict[str, tuple[Command, Permission]] = {
     steps.ABSENCE_PERIOD: (absence.typed_period, Permission.APPOINTMENTS),
@@ -135,10 +154,14 @@ _REFUSALS = {
     Permission.APPOINTMENTS: texts.NOT_FOR_ROLE,
     Permission.COUNTING: texts.NOT_FOR_ROLE_COUNTING,
     Permission.STAFF: texts.NOT_FOR_ROLE_STAFF,
+    Permission.INTAKES: texts.NOT_FOR_ROLE_INTAKES,
+    Permission.CLEARING: texts.NOT_FOR_ROLE_CLEARING,
 }
 assert set(_APPOINTMENT_COMMANDS) == texts.APPOINTMENT_COMMANDS
 assert set(_COUNTING_COMMANDS) == texts.COUNTING_COMMANDS
 assert set(_STAFF_COMMANDS) == texts.STAFF_COMMANDS
+assert set(_INTAKE_COMMANDS) == texts.INTAKE_COMMANDS
+assert set(_CLEARING_COMMANDS) == texts.CLEARING_COMMANDS
 
 
 async def handle(ctx: FlowContext) -> Outcome:

@@ -28,6 +28,12 @@ NOT_FOR_ROLE_COUNTING = ("Das ist für Ihre Rolle ({role}) leider nicht freigesc
 NOT_FOR_ROLE_STAFF = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Einladen, "
                       "deaktivieren und wieder freischalten können Koordination und "
                       "Administration. /hilfe zeigt, was Sie nutzen können.")
+NOT_FOR_ROLE_INTAKES = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Anfragen "
+                        "sehen Case Management, Koordination und Administration. "
+                        "/hilfe zeigt, was Sie nutzen können.")
+NOT_FOR_ROLE_CLEARING = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Das "
+                         "Clearing machen Koordination und Administration. "
+                         "/hilfe zeigt, was Sie nutzen können.")
 TOO_LONG = "Diese Nachricht ist zu lang (höchstens {limit} Zeichen). Es wurde nichts geändert."
 STALE_BUTTON = ("Diese Schaltfläche ist nicht mehr gültig. Es wurde nichts geändert. "
                 "/hilfe zeigt, was möglich ist.")
@@ -52,6 +58,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("fall", "Case-Management-Fall eröffnen oder abschließen"),
     ("stats", "Monatsstatistik (eigene bzw. des Kreises)"),
     ("export", "Monatsstatistik als Excel- oder CSV-Datei"),
+    ("anfragen", "Anfragen (Intake), die mir zugewiesen sind"),
+    ("clearing", "Clearing: neue Anfragen zuweisen"),
     ("einladen", "Einladung für ein neues Konto erstellen"),
     ("deaktivieren", "Ein Konto deaktivieren"),
     ("aktivieren", "Ein deaktiviertes Konto wieder freischalten"),
@@ -63,3 +71,6 @@ APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "digest", "abwesend", "term
 COUNTING_COMMANDS = frozenset({"kurz", "fall", "stats", "export"})
 # Accounts: coordination and administration.
 STAFF_COMMANDS = frozenset({"einladen", "deaktivieren", "aktivieren"})
+# Intakes: case management, coordination and administration; clearing: coordination and admin.
+INTAKE_COMMANDS = frozenset({"anfragen"})
+CLEARING_COMMANDS = frozenset({"clearing"})
