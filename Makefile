@@ -38,6 +38,7 @@ catalogs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.updates_per_second
 	$(BIN)/python -m bench.finder_answer
+	$(BIN)/python -m bench.outbox_dispatch
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
