@@ -1,8 +1,8 @@
 """What the working-day digests read, and the mark that makes each one go out once a day.
 Callers own the transaction.
 
-Three functions at the end are seams for the intake and referral issue (6), which owns the data
-they will read; until it lands they return nothing, and the digests say so.
+Three functions at the end read the intakes (storage/intakes.py) in the shape the digests
+show; referrals join the clearing list with the referral issue.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ async def unreachable_between(session: AsyncSession, member_id: int, since: date
     return [(client, upcoming.get(client.id)) for client in clients]
 
 
-# --- seams for issue 6 (intake, clearing, referrals) ---------------------------------------
+# --- what the intakes add: topics, assigned cases, the clearing queue ----------------------
 
 @dataclass(frozen=True)
 class AssignedCase:
