@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     # The staff bot's @username without the @, for the links `kimbot staff invite` prints (the
     # running bot learns its own name from Telegram).
     staff_bot_username: str | None = None
+    # The client bot's @username without the @, for the links and QR codes that commands print
+    # (`kimbot flyer`); the running bot learns its own name from Telegram.
+    client_bot_username: str | None = None
+    # Days a personal invitation link from a referral can be opened (once).
+    referral_link_days: int = 30
     # Local hours without reminders ("21:00-07:00"; empty for none): a reminder due then comes
     # at their end, or the evening before if that would be too close to the appointment.
     quiet_hours: str = "21:00-07:00"
