@@ -73,7 +73,9 @@ class System:
         self.engine = FlowEngine(self.db, self.clock, FlowSettings(
             timezone=settings.timezone, state_ttl=timedelta(hours=settings.state_ttl_hours),
             max_open_appointments=settings.max_open_appointments,
-            booking_days=settings.booking_days, reminder_policy=settings.reminder_policy))
+            booking_days=settings.booking_days, reminder_policy=settings.reminder_policy,
+            client_bot_username=settings.client_bot_username,
+            referral_link_validity=timedelta(days=settings.referral_link_days)))
         self.sandbox: SandboxServer | None = None
         self.client_bot: ClientBot | None = None
         self.staff_bot: StaffBot | None = None
@@ -108,8 +110,9 @@ class System:
                 raise StartupError(f"The {name} bot could not start against the Bot API at "
                                    f"{endpoints.api_url} ({reason}). Check the token and "
                                    "KIMBOT_TELEGRAM_API_URL.") from None
-        self.engine.settings = replace(self.engine.settings,
-                                       staff_bot_username=self.staff_bot.username)
+        self.engine.settings = replace(
+            self.engine.settings, staff_bot_username=self.staff_bot.username,
+            client_bot_username=self.client_bot.username or self.settings.client_bot_username)
         self.senders = {BotKind.CLIENT.value: BotApiSender(endpoints.api_url,
                                                            endpoints.client_token),
                         BotKind.STAFF.value: BotApiSender(endpoints.api_url,

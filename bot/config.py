@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     client_bot_username: str | None = None
     # Days a personal invitation link from a referral can be opened (once).
     referral_link_days: int = 30
+
+    @field_validator("referral_link_days")
+    @classmethod
+    def _link_days(cls, value: int) -> int:
+        if not 1 <= value <= 90:
+            raise ValueError("invitation links must be valid for 1 to 90 days")
+        return value
     # Local hours without reminders ("21:00-07:00"; empty for none): a reminder due then comes
     # at their end, or the evening before if that would be too close to the appointment.
     quiet_hours: str = "21:00-07:00"

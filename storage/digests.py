@@ -2,7 +2,7 @@
 Callers own the transaction.
 
 Three functions at the end read the intakes (storage/intakes.py) in the shape the digests
-show; referrals join the clearing list with the referral issue.
+show; referrals by volunteers and partner services are intakes too, marked by their source.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from storage.models import (
     AppointmentStatus,
     CaseManagerWorkplace,
     Client,
+    IntakeSource,
+    Referral,
     StaffMember,
     StaffRole,
 )
@@ -174,13 +176,28 @@ async def assigned_since(session: AsyncSession, staff_member_id: int,
 
 async def waiting_for_clearing(session: AsyncSession,
                                region_id: str | None) -> list[WaitingCase]:
-    """Intakes of the Kreis still waiting for clearing, longest waiting first (all Kreise for
-    a member without one). Referrals join them with the referral issue."""
+    """Intakes and referrals of the Kreis still waiting for clearing, longest waiting first
+    (all Kreise for a member without one)."""
     rows = await intakes.waiting_for_clearing(session, region_id)
     names = await _names(session, [row.client_id for row in rows])
-    return [WaitingCase("intake", row.client_id, names.get(row.client_id), row.town,
-                        row.submitted_at or datetime.min.replace(tzinfo=UTC))
+    referrers = await _referrers(session, [row.id for row in rows
+                                           if row.source != IntakeSource.CLIENT.value])
+    return [WaitingCase("intake" if row.source == IntakeSource.CLIENT.value else "referral",
+                        row.client_id, names.get(row.client_id), row.town,
+                        row.submitted_at or datetime.min.replace(tzinfo=UTC),
+                        referrers.get(row.id))
             for row in rows]
+
+
+async def _referrers(session: AsyncSession, intake_ids: list[int]) -> dict[int, str]:
+    """Who referred each intake: the referring volunteer's or service's display name."""
+    if not intake_ids:
+        return {}
+    rows = await session.execute(
+        select(Referral.intake_id, StaffMember.display_name)
+        .join(StaffMember, StaffMember.id == Referral.referred_by_staff_id)
+        .where(Referral.intake_id.in_(intake_ids)))
+    return {intake_id: name for intake_id, name in rows if intake_id is not None}
 
 
 async def _names(session: AsyncSession, client_ids: list[int]) -> dict[int, str | None]:
@@ -188,4 +205,4 @@ async def _names(session: AsyncSession, client_ids: list[int]) -> dict[int, str 
         return {}
     rows = await session.execute(select(Client.id, Client.alias)
                                  .where(Client.id.in_(client_ids)))
-    return dict(rows.tuples().all())
+    return {client_id: alias for client_id, alias in rows}

@@ -15,14 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Intake, IntakeAssignment, IntakeStatus
+from storage.models import Intake, IntakeAssignment, IntakeSource, IntakeStatus
 
 SENT_STATUSES = (IntakeStatus.SUBMITTED.value, IntakeStatus.QUEUED.value,
                  IntakeStatus.ASSIGNED.value)
 # Every answer column: cleared when the person withdraws, so only the bare record stays.
 ANSWER_FIELDS = ("town", "topics", "household", "children", "age_group", "languages",
                  "german_level", "interpreter", "services", "services_helping", "letter",
-                 "letter_deadline", "contact", "phone", "residence", "note", "note_language")
+                 "letter_deadline", "contact", "phone", "residence", "note", "note_language",
+                 "referral_reasons", "legal_areas")
 
 
 @dataclass(frozen=True)
@@ -39,21 +40,32 @@ class IntakeRow:
     assigned_at: datetime | None
     topics: list[str]
     letter_deadline: date | None
+    source: str = IntakeSource.CLIENT.value
 
 
 def row(intake: Intake) -> IntakeRow:
     return IntakeRow(intake.id, intake.client_id, intake.town, intake.region_id, intake.status,
                      intake.submitted_at, intake.assigned_staff_id, intake.assigned_at,
                      list(intake.topics or []),
-                     intake.letter_deadline if intake.letter == "yes" else None)
+                     intake.letter_deadline if intake.letter == "yes" else None,
+                     intake.source)
 
 
 # --- the person's side -------------------------------------------------------------------
 
 async def active_for_client(session: AsyncSession, client_id: int) -> Intake | None:
-    """The person's draft or sent intake; None if they have none (or withdrew it)."""
+    """The person's own draft or sent intake; None if they have none (or withdrew it).
+    Referrals by others are not theirs to edit here."""
     return await session.scalar(select(Intake).where(
-        Intake.client_id == client_id, Intake.status != IntakeStatus.WITHDRAWN.value))
+        Intake.client_id == client_id, Intake.status != IntakeStatus.WITHDRAWN.value,
+        Intake.source == IntakeSource.CLIENT.value))
+
+
+async def referrals_for_client(session: AsyncSession, client_id: int) -> list[Intake]:
+    """Referrals and hand-overs about the person that are still open, oldest first."""
+    return list(await session.scalars(select(Intake).where(
+        Intake.client_id == client_id, Intake.source != IntakeSource.CLIENT.value,
+        Intake.status.in_(SENT_STATUSES)).order_by(Intake.submitted_at, Intake.id)))
 
 
 async def start_draft(session: AsyncSession, client_id: int, now: datetime) -> Intake:
@@ -177,8 +189,8 @@ async def open_counts(session: AsyncSession, staff_ids: Iterable[int]) -> dict[i
 
 async def topics_for_clients(session: AsyncSession,
                              client_ids: Iterable[int]) -> dict[int, list[str]]:
-    """Topic codes of each client's sent intake (queued or assigned; a person has at most one
-    active intake). Clients without one are left out."""
+    """Topic codes of each client's sent intakes (queued or assigned: their own and referrals
+    by others), in the order first named. Clients without one are left out."""
     ids = list(set(client_ids))
     if not ids:
         return {}
@@ -186,7 +198,11 @@ async def topics_for_clients(session: AsyncSession,
         select(Intake.client_id, Intake.topics, Intake.submitted_at)
         .where(Intake.client_id.in_(ids), Intake.status.in_(SENT_STATUSES))
         .order_by(Intake.submitted_at))
-    return {client_id: list(topics or []) for client_id, topics, _ in found}
+    merged: dict[int, list[str]] = {}
+    for client_id, topics, _ in found:
+        known = merged.setdefault(client_id, [])
+        known.extend(code for code in topics or [] if code not in known)
+    return merged
 
 
 async def waiting_for_clearing(session: AsyncSession, region_id: str | None) -> list[IntakeRow]:

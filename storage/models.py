@@ -37,6 +37,9 @@ class Base(DeclarativeBase):
 class ClientOrigin(StrEnum):
     TELEGRAM = "telegram"  # agreed to the privacy notice in the client bot
     PHONE = "phone"  # a case manager booked for them and recorded their spoken consent
+    # A volunteer or partner service referred them and confirmed they agreed to it; the row is
+    # merged into the person's own once they open their invitation and agree themselves.
+    REFERRAL = "referral"
 
 
 class Client(Base):
@@ -500,8 +503,15 @@ class IntakeStatus(StrEnum):
 
 INTAKE_STATUSES = tuple(status.value for status in IntakeStatus)
 _STATUS_LIST = ", ".join(f"'{status}'" for status in INTAKE_STATUSES)
-# One intake at a time per person: a new one can start only after the last was withdrawn.
-ACTIVE_INTAKE = "status <> 'withdrawn'"
+# One intake of their own at a time per person: a new one can start only after the last was
+# withdrawn. Referrals by others are not limited: two services may refer the same person.
+ACTIVE_INTAKE = "status <> 'withdrawn' AND source = 'client'"
+
+
+class IntakeSource(StrEnum):
+    CLIENT = "client"  # the person answered it in the client bot
+    REFERRAL = "referral"  # a volunteer or partner service referred the person
+    HANDOVER = "handover"  # a partner service reported a complex case (reasons below)
 
 
 class Intake(Base):
@@ -548,6 +558,11 @@ class Intake(Base):
     # As written by the person ("" = nothing to add), and the language they chatted in.
     note: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
     note_language: Mapped[str | None] = mapped_column(String(8), nullable=True, default=None)
+    source: Mapped[str] = mapped_column(String(10), default=IntakeSource.CLIENT.value,
+                                        server_default=IntakeSource.CLIENT.value)
+    # A hand-over's reasons and the legal areas involved (codes in bot/referral/codes.py).
+    referral_reasons: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
+    legal_areas: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
@@ -625,3 +640,46 @@ class ClearingRule(Base):
     # A catalogue office id; no foreign key, because imports replace the catalogue wholesale.
     office_id: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Referral(Base):
+    """What the referrer may still see of a referral after sending it: its number, kind, day
+    and whether contact was made. No personal data: that lives in the intake and the client
+    row, which the referrer can never open, and which go when the person erases their data
+    (`intake_id` then becomes NULL)."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        CheckConstraint("kind IN ('referral', 'handover')", name="ck_referrals_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # IntakeSource.REFERRAL or HANDOVER
+    referred_by_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL", name="fk_referrals_referred_by"),
+        nullable=True, index=True)
+    region_id: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
+    intake_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intakes.id", ondelete="SET NULL", name="fk_referrals_intake"),
+        nullable=True, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The person answered their invitation, or the case manager reached them.
+    contact_made_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                             default=None)
+
+
+class ReferralLink(Base):
+    """A personal invitation to the client bot: works once, until it expires. Only a hash of
+    the token is stored, so the table gives nobody a usable link."""
+
+    __tablename__ = "referral_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE", name="fk_referral_links_referral"),
+        index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)

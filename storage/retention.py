@@ -13,8 +13,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import outbox
-from storage.models import AccessLog, Appointment, Client, Reminder, StaffInvitation
+from storage import intakes, outbox
+from storage.models import (
+    AccessLog,
+    Appointment,
+    Client,
+    Intake,
+    Referral,
+    ReferralLink,
+    Reminder,
+    StaffInvitation,
+)
 
 HANDLED_REMINDERS = timedelta(days=30)  # kept a while to answer "was I reminded?"
 OLD_INVITATIONS = timedelta(days=90)  # used or expired codes: who was invited, when
@@ -32,6 +41,7 @@ class Removed:
     reminders: int = 0
     access_log: int = 0
     invitations: int = 0
+    referrals: int = 0
 
 
 async def apply(session: AsyncSession, policy: RetentionPolicy, now: datetime) -> Removed:
@@ -44,6 +54,16 @@ async def apply(session: AsyncSession, policy: RetentionPolicy, now: datetime) -
     removed.invitations = await _delete(session, delete(StaffInvitation).where(
         or_(StaffInvitation.used_at < now - OLD_INVITATIONS,
             StaffInvitation.expires_at < now - OLD_INVITATIONS)))
+    # Spent or expired invitations: their hash is useless, only the fact of one remains.
+    await _delete(session, delete(ReferralLink).where(
+        or_(ReferralLink.used_at < now - OLD_INVITATIONS,
+            ReferralLink.expires_at < now - OLD_INVITATIONS)))
+    # A referral's status record outlives its person (erased, withdrawn, or removed above) by
+    # the same period, so the referrer can still see "ended"; then it goes too.
+    removed.referrals = await _delete(session, delete(Referral).where(
+        Referral.created_at < now - policy.inactive,
+        or_(Referral.intake_id.is_(None), ~exists().where(
+            Intake.id == Referral.intake_id, Intake.status.in_(intakes.SENT_STATUSES)))))
     return removed
 
 

@@ -29,6 +29,10 @@ class FlowSettings:
     # The staff bot's @username, for invitation links (t.me/<name>?start=<code>); learnt at
     # start-up from getMe.
     staff_bot_username: str | None = None
+    # The client bot's @username, for personal invitations (t.me/<name>?start=r<token>).
+    client_bot_username: str | None = None
+    # How long a personal invitation from a referral can be opened.
+    referral_link_validity: timedelta = timedelta(days=30)
     # Quiet hours and time zone of the reminders every booking writes.
     reminder_policy: ReminderPolicy = DEFAULT_POLICY
 
@@ -37,7 +41,11 @@ class FlowSettings:
 # A case manager's current town for Kurzberatungen stays while they count, look at /stats or
 # book, until they change it or the state expires (state_ttl after the last message).
 KURZ_TOWN = "kurz_town"
-STICKY_KEYS = frozenset({KURZ_TOWN})
+# A client who opened a link (invitation.py) keeps what it carried through the language choice
+# and the privacy notice, until they answer the notice.
+INVITATION = "invitation"  # the id of a personal invitation, never its token
+TOWN_HINT = "town_hint"  # the town of the flyer they scanned
+STICKY_KEYS = frozenset({KURZ_TOWN, INVITATION, TOWN_HINT})
 
 
 @dataclass
@@ -55,6 +63,23 @@ class Conversation:
         data = {**kept, **data}
         if (step, data) != (self.step, self.data):
             self.step, self.data, self.changed = step, data, True
+
+    def keep(self, key: str, value: Any) -> None:
+        """Set one value that survives changes of step (a key in STICKY_KEYS)."""
+        assert key in STICKY_KEYS
+        if self.data.get(key) != value:
+            self.data = {**self.data, key: value}
+            self.changed = True
+
+    def drop(self, key: str) -> Any:
+        """Remove a value and return it (None if it was not there)."""
+        if key not in self.data:
+            return None
+        self.changed = True
+        data = dict(self.data)
+        value = data.pop(key)
+        self.data = data
+        return value
 
     def set_language(self, code: str) -> None:
         if code != self.language:

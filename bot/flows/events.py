@@ -65,6 +65,8 @@ class Document:
     filename: str
     content: bytes
     mime_type: str = "application/octet-stream"
+    # Show it as a picture in the chat (a QR code to hold up), not as a file to download.
+    photo: bool = False
 
 
 @dataclass(frozen=True)

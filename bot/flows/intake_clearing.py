@@ -19,7 +19,8 @@ from bot.flows.context import FlowContext
 from bot.i18n import translator
 from bot.intake.hints import deadline_near
 from bot.intake.summary_de import Context, day_de, summary
-from storage import audit
+from bot.referral.summary_de import referral_summary
+from storage import audit, referrals
 from storage import intakes as store
 from storage.clearing import decide
 from storage.models import (
@@ -27,6 +28,7 @@ from storage.models import (
     CaseManagerWorkplace,
     Client,
     Intake,
+    IntakeSource,
     IntakeStatus,
     StaffMember,
     StaffRole,
@@ -78,8 +80,8 @@ async def assign(ctx: FlowContext, intake: Intake, client: Client, member: Staff
     store.record_assignment(ctx.session, intake, member.id, by.id if by else None,
                             reason.value, ctx.clock.now())
     why = WHY[reason.value].format(by=by.display_name if by else "")
-    text = NEW_FOR_YOU.format(why=why) + "\n\n" + summary_for(ctx, index, intake, client,
-                                                              member)
+    text = NEW_FOR_YOU.format(why=why) + "\n\n" + await summary_for(ctx, index, intake,
+                                                                    client, member)
     if notify.to_staff(ctx, member, text):
         # The summary is client data disclosed to this member: logged like an opening.
         audit.record(ctx.session, staff_member_id=member.id, client_ids=[client.id],
@@ -102,12 +104,16 @@ def intake_with_office(ctx: FlowContext, client: Client, office: str | None) -> 
     return notify.to_client(ctx, client, text, tr.rtl)
 
 
-def summary_for(ctx: FlowContext, index: CatalogueIndex, intake: Intake, client: Client,
-                assignee: StaffMember | None) -> str:
+async def summary_for(ctx: FlowContext, index: CatalogueIndex, intake: Intake, client: Client,
+                      assignee: StaffMember | None) -> str:
+    """The German summary: the person's own intake, or a referral with where it came from."""
     town = index.towns.get(intake.town or "")
-    return summary(intake, client, Context(town.name if town else None,
-                                           assignee.display_name if assignee else None,
-                                           ctx.clock.now(), ctx.settings.timezone))
+    context = Context(town.name if town else None, assignee.display_name if assignee else None,
+                      ctx.clock.now(), ctx.settings.timezone)
+    if intake.source == IntakeSource.CLIENT.value:
+        return summary(intake, client, context)
+    return referral_summary(intake, client, await referrals.info_for(ctx.session, intake.id),
+                            context)
 
 
 async def office_name(ctx: FlowContext, index: CatalogueIndex, member: StaffMember | None,

@@ -53,9 +53,9 @@ def summary(intake: Intake, client: Client, context: Context) -> str:
     today = context.now.astimezone(zone).date()
     lines = [
         _title(intake, zone),
-        f"👤 {_person(client)} · Chat-Sprache: {language_de(client.language)}",
+        f"👤 {person_de(client)} · Chat-Sprache: {language_de(client.language)}",
         f"📍 Wohnort: {context.town_name or intake.town or MISSING}",
-        f"📋 Themen: {_topics(intake.topics)}",
+        f"📋 Themen: {topics_de(intake.topics)}",
         f"🏠 Haushalt: {_household(intake)}",
         f"🎂 Alter: {_label(AGE_BY_CODE, intake.age_group)}",
         f"🗣 Sprachen: {_languages(intake.languages)} · Deutsch: "
@@ -70,7 +70,7 @@ def summary(intake: Intake, client: Client, context: Context) -> str:
         "",
         *_hint(intake),
         "",
-        _status(intake, context),
+        status_line(intake, context),
     ]
     return "\n".join(lines)
 
@@ -87,9 +87,15 @@ def _rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
-def _person(client: Client) -> str:
+def isolated(text: str) -> str:
+    """Text as written (a name, a phone number, a line of free text), kept intact inside the
+    German line whatever its direction."""
+    return isolate(text, _rtl(text))
+
+
+def person_de(client: Client) -> str:
     if client.alias:
-        return f"{isolate(client.alias, _rtl(client.alias))} (Person Nr. {client.id})"
+        return f"{isolated(client.alias)} (Person Nr. {client.id})"
     return f"Person Nr. {client.id}"
 
 
@@ -100,7 +106,7 @@ def _label(choices: dict[str, Choice], code: str | None) -> str:
     return choice.german if choice else code
 
 
-def _topics(codes: list[str] | None) -> str:
+def topics_de(codes: list[str] | None) -> str:
     if not codes:
         return MISSING
     return ", ".join(TOPIC_BY_CODE[c].german if c in TOPIC_BY_CODE else c for c in codes)
@@ -181,7 +187,7 @@ def _note(intake: Intake) -> list[str]:
         return [f"💬 Freitext: {MISSING}"]
     language = language_de(intake.note_language)
     # Each line isolated on its own: a paragraph break ends an isolate.
-    written = [isolate(line, _rtl(line)) for line in intake.note.splitlines()]
+    written = [isolated(line) for line in intake.note.splitlines()]
     return [f"💬 Freitext ({language}, wie geschrieben):", *written]
 
 
@@ -195,7 +201,7 @@ def _hint(intake: Intake) -> list[str]:
             "das Case Management im Gespräch."]
 
 
-def _status(intake: Intake, context: Context) -> str:
+def status_line(intake: Intake, context: Context) -> str:
     if intake.status == IntakeStatus.ASSIGNED.value and intake.assigned_at is not None:
         since = intake.assigned_at.astimezone(ZoneInfo(context.timezone))
         return (f"📌 Zugewiesen an {context.assignee_name or 'ein gelöschtes Konto'} "

@@ -86,9 +86,10 @@ class PtbChatApi:
                                                          reply_markup=_markup(reply)), classify)
 
     async def send_document(self, chat_id: int, document: Document, reply: Reply) -> None:
-        await with_retries(lambda: self.bot.send_document(
-            chat_id, InputFile(document.content, filename=document.filename),
-            caption=reply.text or None, reply_markup=_markup(reply)), classify)
+        upload = InputFile(document.content, filename=document.filename)
+        send = self.bot.send_photo if document.photo else self.bot.send_document
+        await with_retries(lambda: send(chat_id, upload, caption=reply.text or None,
+                                        reply_markup=_markup(reply)), classify)
 
     async def edit_text(self, chat_id: int, message_id: int, reply: Reply) -> None:
         try:
@@ -169,6 +170,14 @@ class ClientBot:
         assert self.app.updater is not None
         await self.app.updater.start_polling(poll_interval=0.0, timeout=10,
                                              allowed_updates=["message", "callback_query"])
+
+    @property
+    def username(self) -> str | None:
+        """The bot's @username (without @), known once start() has run getMe."""
+        try:
+            return self.app.bot.username
+        except RuntimeError:  # not initialised yet
+            return None
 
     async def stop(self) -> None:
         if self.app.updater is not None and self.app.updater.running:

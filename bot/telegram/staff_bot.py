@@ -83,9 +83,10 @@ class AiogramChatApi:
                                                          reply_markup=_markup(reply)), classify)
 
     async def send_document(self, chat_id: int, document: Document, reply: Reply) -> None:
-        await with_retries(lambda: self.bot.send_document(
-            chat_id, BufferedInputFile(document.content, filename=document.filename),
-            caption=reply.text or None, reply_markup=_markup(reply)), classify)
+        upload = BufferedInputFile(document.content, filename=document.filename)
+        send = self.bot.send_photo if document.photo else self.bot.send_document
+        await with_retries(lambda: send(chat_id, upload, caption=reply.text or None,
+                                        reply_markup=_markup(reply)), classify)
 
     async def edit_text(self, chat_id: int, message_id: int, reply: Reply) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.catalogue.topics import TOPIC_BY_CODE
 from bot.flows import appointment_notices, intake_clearing, notify
 from bot.flows.actions import action
 from bot.flows.client import intake, steps
@@ -47,6 +48,7 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
                        town=await _town_name(turn, client.town))] if client.town else []),
         *(["• " + tr._("Name for appointments: {name}", name=client.alias)]
           if client.alias else []),
+        *(["• " + tr._("Phone number: {phone}", phone=client.phone)] if client.phone else []),
         *(["• " + tr.ngettext("{n} upcoming appointment: see /appointments",
                               "{n} upcoming appointments: see /appointments", upcoming)]
           if upcoming else []),
@@ -54,6 +56,7 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
         kept_briefly,
         tr._("You can delete everything with /delete."),
     ]
+    lines[-3:-3] = await _referral_lines(turn)
     answers = await _intake_part(turn)
     if answers is None:
         return Outcome([turn.reply("\n".join(lines), back_to_menu(turn))])
@@ -73,6 +76,20 @@ async def _intake_part(turn: ClientTurn) -> str | None:
               else await intake.status_line(turn, found))
     lines = [tr._("Your answers for KIM:"), *answer_lines(found, tr, index), "", status]
     return directed(lines, tr)
+
+
+async def _referral_lines(turn: ClientTurn) -> list[str]:
+    """Referrals by a volunteer or a service: the person sees what was passed on about them."""
+    tr = turn.tr
+    assert turn.client is not None
+    lines = []
+    for found in await intakes.referrals_for_client(turn.ctx.session, turn.client.id):
+        topics = ", ".join(tr._(TOPIC_BY_CODE[code].label) for code in found.topics or []
+                           if code in TOPIC_BY_CODE)
+        when = tr.date(found.submitted_at or found.created_at)
+        lines.append("• " + tr._("On {date} a service that helps you told the KIM team about "
+                                 "you. Topics: {topics}", date=when, topics=topics or "–"))
+    return lines
 
 
 async def _town_name(turn: ClientTurn, town_id: str) -> str:
@@ -110,8 +127,9 @@ async def _withdraw_intake_before_erasure(turn: ClientTurn) -> None:
     it was withdrawn."""
     if turn.client is None:
         return
-    found = await intakes.active_for_client(turn.ctx.session, turn.client.id)
-    if found is not None:
+    own = await intakes.active_for_client(turn.ctx.session, turn.client.id)
+    referred = await intakes.referrals_for_client(turn.ctx.session, turn.client.id)
+    for found in [*([own] if own is not None else []), *referred]:
         await intake_clearing.tell_withdrawn(turn.ctx, found, erased=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from bot.flows.actions import parse_action
 from bot.flows.client import (
@@ -10,6 +11,7 @@ from bot.flows.client import (
     finder,
     intake,
     intake_answers,
+    invitation,
     menu,
     my_appointments,
     onboarding,
@@ -29,16 +31,20 @@ async def _answer_consent(turn: ClientTurn, answer: str) -> Outcome:
     """The privacy answer; agreeing from the booking goes straight on with the booking."""
     conversation = turn.ctx.conversation
     then = conversation.data.get("then") if conversation.step == steps.PRIVACY else None
+    answered_notice = conversation.step == steps.PRIVACY
     outcome = await onboarding.answer_consent(turn, answer)
+    linked = await invitation.after_consent(turn, answer) if answered_notice else []
     continue_with = {"book": booking.start, "intake": intake.open_intake}.get(then or "")
     if continue_with is not None and answer == "yes" and turn.consented:
         following = await continue_with(turn)
-        return Outcome([outcome.replies[0], *following.replies])
-    return outcome
+        return Outcome([outcome.replies[0], *linked, *following.replies])
+    if not linked:
+        return outcome
+    return replace(outcome, replies=[outcome.replies[0], *linked, *outcome.replies[1:]])
 
 
 _COMMANDS: dict[str, Simple] = {
-    "start": onboarding.ask_language,
+    "start": invitation.start,
     "language": onboarding.ask_language,
     "menu": menu.show_menu,
     "help": menu.show_help,
@@ -87,9 +93,10 @@ _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "i_done": intake_answers.done,
     "i_edit": intake.edit,
     "i_wdok": intake.confirm_withdraw,
+    "invite": invitation.answer,
 }
 _YES_NO = {"yes", "no"}
-_YES_NO_ACTIONS = ("consent", "delete", "i_wdok")
+_YES_NO_ACTIONS = ("consent", "delete", "i_wdok", "invite")
 
 
 async def handle(ctx: FlowContext) -> Outcome:

@@ -17,3 +17,5 @@ CONFIRM_CANCEL = "confirm_cancel"
 # The intake: one step per question, "intake_<question>" (see intake_questions.step), and:
 INTAKE_SUMMARY = "intake_summary"
 INTAKE_WITHDRAW = "intake_withdraw"
+# Someone who had agreed before opened a personal invitation: add the referral to their data?
+INVITATION = "invitation"

@@ -14,6 +14,8 @@ class Permission(StrEnum):
     STAFF = "staff"  # invite and deactivate accounts
     INTAKES = "intakes"  # open intakes assigned to oneself (and, for coordination, the Kreis's)
     CLEARING = "clearing"  # the coordination queue: assign and reassign intakes
+    REFER = "refer"  # refer a person to KIM, then see only the referral's status
+    HANDOVER = "handover"  # report a complex case with its reasons (partner services)
 
 
 # Volunteers and partner services refer people but never see a client's data, and they do no
@@ -25,6 +27,13 @@ COUNTING_ROLES = APPOINTMENT_ROLES
 STAFF_ROLES = frozenset({StaffRole.COORDINATION.value, StaffRole.ADMIN.value})
 INTAKE_ROLES = APPOINTMENT_ROLES
 CLEARING_ROLES = STAFF_ROLES
+# Volunteers and partner services send people to KIM; coordination and admin take such calls
+# too. Case managers take cases rather than refer them.
+REFER_ROLES = frozenset({StaffRole.VOLUNTEER.value, StaffRole.PARTNER.value,
+                         StaffRole.COORDINATION.value, StaffRole.ADMIN.value})
+# The reporting procedure for complex cases is for partner services (Jobcenter, ABH, advice
+# services); admin can use every feature.
+HANDOVER_ROLES = frozenset({StaffRole.PARTNER.value, StaffRole.ADMIN.value})
 
 ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.APPOINTMENTS: APPOINTMENT_ROLES,
@@ -32,6 +41,8 @@ ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.STAFF: STAFF_ROLES,
     Permission.INTAKES: INTAKE_ROLES,
     Permission.CLEARING: CLEARING_ROLES,
+    Permission.REFER: REFER_ROLES,
+    Permission.HANDOVER: HANDOVER_ROLES,
 }
 
 

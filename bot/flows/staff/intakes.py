@@ -13,18 +13,21 @@ from bot.flows.actions import action
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply, rows
 from bot.flows.intake_clearing import coordination_for, summary_for
-from bot.flows.staff import audit_trail
+from bot.flows.staff import audit_trail, referral_send
 from bot.flows.staff.intake_access import COORDINATING, NOT_FOUND, coordinates, openable
 from bot.flows.staff.local_days import local_date
 from bot.intake.hints import deadline_near
 from bot.intake.summary_de import day_de
 from storage import intakes as store
+from storage import referrals
 from storage.models import (
     AssignmentReason,
     Client,
     Intake,
     IntakeAssignment,
+    IntakeSource,
     IntakeStatus,
+    Referral,
     StaffMember,
 )
 
@@ -98,15 +101,21 @@ async def open_intake(ctx: FlowContext, member: StaffMember, arg: str) -> Outcom
     assignee = (await ctx.session.get(StaffMember, intake.assigned_staff_id)
                 if intake.assigned_staff_id else None)
     index = await ctx.catalogue.index(ctx.session)
-    text = summary_for(ctx, index, intake, client, assignee)
+    text = await summary_for(ctx, index, intake, client, assignee)
     if coordinates(member, intake):
         text += "\n" + await _history(ctx, intake)
     audit_trail.seen(ctx, member, [client.id], "intake.view")
-    return Outcome([Reply(text, _summary_buttons(member, intake))])
+    referral = (await referrals.for_intake(ctx.session, intake.id)
+                if intake.source != IntakeSource.CLIENT.value else None)
+    return Outcome([Reply(text, _summary_buttons(member, intake, referral))])
 
 
-def _summary_buttons(member: StaffMember, intake: Intake) -> tuple[tuple[Button, ...], ...]:
+def _summary_buttons(member: StaffMember, intake: Intake,
+                     referral: Referral | None) -> tuple[tuple[Button, ...], ...]:
     buttons = []
+    contact = referral_send.contact_button(intake, referral, member)
+    if contact is not None:
+        buttons.append(contact)
     if coordinates(member, intake):
         label = BUTTON_REASSIGN if intake.status == IntakeStatus.ASSIGNED.value \
             else BUTTON_ASSIGN

@@ -24,6 +24,8 @@ from bot.flows.staff import (
     outcome_answers,
     phone_booking,
     phone_booking_book,
+    referral,
+    referral_send,
     registration,
     stats,
     steps,
@@ -55,6 +57,11 @@ _STAFF_COMMANDS: dict[str, Command] = {
 }
 _INTAKE_COMMANDS: dict[str, Command] = {"anfragen": intakes.command}
 _CLEARING_COMMANDS: dict[str, Command] = {"clearing": clearing.command}
+_REFER_COMMANDS: dict[str, Command] = {
+    "vermitteln": referral.start_referral,
+    "vermittlungen": referral_send.show_mine,
+}
+_HANDOVER_COMMANDS: dict[str, Command] = {"meldung": referral.start_handover}
 _COMMANDS: dict[str, tuple[Command, Permission]] = {
     **{name: (handler, Permission.APPOINTMENTS) for name, handler
        in _APPOINTMENT_COMMANDS.items()},
@@ -62,6 +69,8 @@ _COMMANDS: dict[str, tuple[Command, Permission]] = {
     **{name: (handler, Permission.STAFF) for name, handler in _STAFF_COMMANDS.items()},
     **{name: (handler, Permission.INTAKES) for name, handler in _INTAKE_COMMANDS.items()},
     **{name: (handler, Permission.CLEARING) for name, handler in _CLEARING_COMMANDS.items()},
+    **{name: (handler, Permission.REFER) for name, handler in _REFER_COMMANDS.items()},
+    **{name: (handler, Permission.HANDOVER) for name, handler in _HANDOVER_COMMANDS.items()},
 }
 _APPOINTMENT_ACTIONS: dict[str, ActionHandler] = {
     "day": agenda.switch_day,
@@ -129,12 +138,28 @@ _INTAKE_ACTIONS: dict[str, ActionHandler] = {
     "intake_open": intakes.open_intake,
     "intake_back": intakes.ask_give_back,
     "intake_back_ok": intakes.give_back,
+    "intake_contact": referral_send.mark_contact,
 }
 _CLEARING_ACTIONS: dict[str, ActionHandler] = {
     "clr_queue": clearing.show_queue,
     "clr_assigned": clearing.show_assigned,
     "clr_pick": clearing.pick,
     "clr_to": clearing.assign_to,
+}
+# Hand-over steps check the hand-over permission themselves (referral.at_step).
+_REFER_ACTIONS: dict[str, ActionHandler] = {
+    "ref_agree": referral.agree,
+    "ref_town": referral.choose_town,
+    "ref_lang": referral.choose_language,
+    "ref_topic": referral.toggle_topic,
+    "ref_topics": referral.topics_done,
+    "ref_reason": referral.toggle_reason,
+    "ref_reasons": referral.reasons_done,
+    "ref_area": referral.toggle_area,
+    "ref_areas": referral.areas_done,
+    "ref_nonote": referral.no_note,
+    "ref_reach": referral.choose_reach,
+    "ref_send": referral_send.send,
 }
 # Every button belongs to a feature and needs its role, whatever the keyboard on screen.
 _ACTIONS: dict[str, tuple[ActionHandler, Permission]] = {
@@ -144,11 +169,13 @@ _ACTIONS: dict[str, tuple[ActionHandler, Permission]] = {
     **{name: (handler, Permission.STAFF) for name, handler in _STAFF_ACTIONS.items()},
     **{name: (handler, Permission.INTAKES) for name, handler in _INTAKE_ACTIONS.items()},
     **{name: (handler, Permission.CLEARING) for name, handler in _CLEARING_ACTIONS.items()},
+    **{name: (handler, Permission.REFER) for name, handler in _REFER_ACTIONS.items()},
 }
 _TEXT_STEPS: dict[str, tuple[Command, Permission]] = {
     steps.ABSENCE_PERIOD: (absence.typed_period, Permission.APPOINTMENTS),
     **{step: (phone_booking.typed, Permission.APPOINTMENTS)
        for step in phone_booking.ALL_STEPS},
+    **{step: (referral.typed, Permission.REFER) for step in steps.REFER_STEPS},
 }
 _REFUSALS = {
     Permission.APPOINTMENTS: texts.NOT_FOR_ROLE,
@@ -156,12 +183,16 @@ _REFUSALS = {
     Permission.STAFF: texts.NOT_FOR_ROLE_STAFF,
     Permission.INTAKES: texts.NOT_FOR_ROLE_INTAKES,
     Permission.CLEARING: texts.NOT_FOR_ROLE_CLEARING,
+    Permission.REFER: texts.NOT_FOR_ROLE_REFER,
+    Permission.HANDOVER: texts.NOT_FOR_ROLE_HANDOVER,
 }
 assert set(_APPOINTMENT_COMMANDS) == texts.APPOINTMENT_COMMANDS
 assert set(_COUNTING_COMMANDS) == texts.COUNTING_COMMANDS
 assert set(_STAFF_COMMANDS) == texts.STAFF_COMMANDS
 assert set(_INTAKE_COMMANDS) == texts.INTAKE_COMMANDS
 assert set(_CLEARING_COMMANDS) == texts.CLEARING_COMMANDS
+assert set(_REFER_COMMANDS) == texts.REFER_COMMANDS
+assert set(_HANDOVER_COMMANDS) == texts.HANDOVER_COMMANDS
 
 
 async def handle(ctx: FlowContext) -> Outcome:

@@ -20,3 +20,18 @@ REGISTER_NAME = "register_name"
 KURZ = "kurz"
 # /einladen: role, region and towns chosen so far.
 INVITE = "invite"
+# /vermitteln and /meldung (referral_ask.py), in order; hand-overs add reasons, areas, note.
+REFER_AGREED = "ref_agreed"
+REFER_ALIAS = "ref_alias"
+REFER_TOWN = "ref_town"
+REFER_LANGUAGE = "ref_language"
+REFER_TOPICS = "ref_topics"
+REFER_REASONS = "ref_reasons"
+REFER_AREAS = "ref_areas"
+REFER_NOTE = "ref_note"
+REFER_REACH = "ref_reach"
+REFER_PHONE = "ref_phone"
+REFER_CONFIRM = "ref_confirm"
+REFER_STEPS = frozenset({REFER_AGREED, REFER_ALIAS, REFER_TOWN, REFER_LANGUAGE, REFER_TOPICS,
+                         REFER_REASONS, REFER_AREAS, REFER_NOTE, REFER_REACH, REFER_PHONE,
+                         REFER_CONFIRM})

@@ -1,12 +1,6 @@
 """German texts of the staff bot. Staff-facing texts are German only, so no catalog."""
 
-ROLE_LABELS = {
-    "admin": "Administration",
-    "coordination": "Koordination",
-    "case_manager": "Case Management",
-    "volunteer": "Ehrenamt",
-    "partner": "Partnerdienst",
-}
+from bot.roles_de import ROLE_LABELS as ROLE_LABELS  # shared with the summaries
 
 NOT_REGISTERED = (
     "Guten Tag! Dieser Bot ist nur für registrierte Mitarbeitende des Kommunalen "
@@ -34,6 +28,14 @@ NOT_FOR_ROLE_INTAKES = ("Das ist für Ihre Rolle ({role}) leider nicht freigesch
 NOT_FOR_ROLE_CLEARING = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Das "
                          "Clearing machen Koordination und Administration. "
                          "/hilfe zeigt, was Sie nutzen können.")
+NOT_FOR_ROLE_REFER = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Personen "
+                      "vermitteln Ehrenamt, Partnerdienste und Koordination; das Case "
+                      "Management übernimmt Fälle über /anfragen. /hilfe zeigt, was Sie nutzen "
+                      "können.")
+NOT_FOR_ROLE_HANDOVER = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. Komplexe "
+                         "Fälle melden Partnerdienste (z. B. Jobcenter, Ausländerbehörde, "
+                         "Beratungsstellen). Eine Person vermitteln können Sie mit /vermitteln, "
+                         "wenn Ihre Rolle das erlaubt. /hilfe zeigt, was Sie nutzen können.")
 TOO_LONG = "Diese Nachricht ist zu lang (höchstens {limit} Zeichen). Es wurde nichts geändert."
 STALE_BUTTON = ("Diese Schaltfläche ist nicht mehr gültig. Es wurde nichts geändert. "
                 "/hilfe zeigt, was möglich ist.")
@@ -60,6 +62,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", "Monatsstatistik als Excel- oder CSV-Datei"),
     ("anfragen", "Anfragen (Intake), die mir zugewiesen sind"),
     ("clearing", "Clearing: neue Anfragen zuweisen"),
+    ("vermitteln", "Eine Person an das KIM-Team vermitteln"),
+    ("meldung", "Komplexen Fall an das Case Management melden"),
+    ("vermittlungen", "Stand meiner Vermittlungen"),
     ("einladen", "Einladung für ein neues Konto erstellen"),
     ("deaktivieren", "Ein Konto deaktivieren"),
     ("aktivieren", "Ein deaktiviertes Konto wieder freischalten"),
@@ -74,3 +79,6 @@ STAFF_COMMANDS = frozenset({"einladen", "deaktivieren", "aktivieren"})
 # Intakes: case management, coordination and administration; clearing: coordination and admin.
 INTAKE_COMMANDS = frozenset({"anfragen"})
 CLEARING_COMMANDS = frozenset({"clearing"})
+# Referrals: volunteers, partner services, coordination and admin; hand-overs: partners, admin.
+REFER_COMMANDS = frozenset({"vermitteln", "vermittlungen"})
+HANDOVER_COMMANDS = frozenset({"meldung"})

@@ -1,0 +1,1 @@
+"""Referrals by volunteers and partner services: their codes and German labels."""
