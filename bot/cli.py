@@ -620,9 +620,11 @@ def audit(since: str | None, client_id: int | None) -> None:
 
 def _register_groups() -> None:
     # Command groups that live in modules of their own; imported here, after `main` exists.
+    from bot.flyer_cli import flyer
     from bot.outbox_cli import outbox
 
     main.add_command(outbox)
+    main.add_command(flyer)
 
 
 _register_groups()

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # The client bot's @username without the @, for the links and QR codes that commands print
     # (`kimbot flyer`); the running bot learns its own name from Telegram.
     client_bot_username: str | None = None
+    # Folder with the Noto fonts `kimbot flyer` needs; empty: where Debian's fonts-noto-core
+    # puts them (/usr/share/fonts/truetype/noto).
+    font_dir: str | None = None
     # Days a personal invitation link from a referral can be opened (once).
     referral_link_days: int = 30
 
