@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import SANDBOX_ADMIN_ID, SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN, System
+from bot.flows.staff import referral_ask
 from bot.i18n import translator
 from bot.sandbox.state import SimUser
 from tests.test_end_to_end import button_data, press, sandbox_settings, say
@@ -37,7 +38,8 @@ async def test_a_referral_and_its_invitation_through_both_bots(system):
     server = system.sandbox
     admin = SimUser(SANDBOX_ADMIN_ID, "Demo Admin", "de")  # admin may refer, like a volunteer
     [agree] = await say(server, STAFF, admin, "/vermitteln")
-    [name] = await press(server, STAFF, admin, agree["message_id"], "ref_agree:yes")
+    [asked] = await press(server, STAFF, admin, agree["message_id"], "ref_agree:yes")
+    assert asked["text"] == referral_ask.ASK_ALIAS
     [towns] = await say(server, STAFF, admin, "Amal")
     [languages] = await press(server, STAFF, admin, towns["message_id"], "ref_town:odenthal")
     [topics] = await press(server, STAFF, admin, languages["message_id"], "ref_lang:ar")
