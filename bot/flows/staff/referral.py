@@ -9,6 +9,7 @@ belongs to, so a forged or old button changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -113,11 +114,7 @@ async def choose_language(ctx: FlowContext, member: StaffMember, arg: str) -> Ou
 
 
 async def toggle_topic(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
-    data = at_step(ctx, member, steps.REFER_TOPICS)
-    if data is None or arg not in TOPIC_BY_CODE:
-        return wrong_step()
-    data["topics"] = _toggled(data.get("topics"), arg)
-    return Outcome([replace(ask.ask_topics(ctx, data), edit=True)])
+    return _toggle(ctx, member, arg, steps.REFER_TOPICS, "topics", TOPIC_BY_CODE, ask.ask_topics)
 
 
 async def topics_done(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -133,11 +130,8 @@ async def topics_done(ctx: FlowContext, member: StaffMember, arg: str) -> Outcom
 
 
 async def toggle_reason(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
-    data = at_step(ctx, member, steps.REFER_REASONS)
-    if data is None or arg not in REASON_BY_CODE:
-        return wrong_step()
-    data["reasons"] = _toggled(data.get("reasons"), arg)
-    return Outcome([replace(ask.ask_reasons(ctx, data), edit=True)])
+    return _toggle(ctx, member, arg, steps.REFER_REASONS, "reasons", REASON_BY_CODE,
+                   ask.ask_reasons)
 
 
 async def reasons_done(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -151,11 +145,8 @@ async def reasons_done(ctx: FlowContext, member: StaffMember, arg: str) -> Outco
 
 
 async def toggle_area(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
-    data = at_step(ctx, member, steps.REFER_AREAS)
-    if data is None or arg not in LEGAL_AREA_BY_CODE:
-        return wrong_step()
-    data["areas"] = _toggled(data.get("areas"), arg)
-    return Outcome([replace(ask.ask_areas(ctx, data), edit=True)])
+    return _toggle(ctx, member, arg, steps.REFER_AREAS, "areas", LEGAL_AREA_BY_CODE,
+                   ask.ask_areas)
 
 
 async def areas_done(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -179,6 +170,17 @@ async def choose_reach(ctx: FlowContext, member: StaffMember, arg: str) -> Outco
     if arg == "phone":
         return Outcome([ask.ask_phone(ctx, data)])
     return Outcome([await ask.ask_confirm(ctx, {**data, "contact": "chat", "phone": None})])
+
+
+def _toggle(ctx: FlowContext, member: StaffMember, arg: str, step: str, key: str,
+            known: Mapping[str, object],
+            question: Callable[[FlowContext, dict[str, Any]], Reply]) -> Outcome:
+    """Tick or untick one code of a multiple choice and show the question again in place."""
+    data = at_step(ctx, member, step)
+    if data is None or arg not in known:
+        return wrong_step()
+    data[key] = _toggled(data.get(key), arg)
+    return Outcome([replace(question(ctx, data), edit=True)])
 
 
 def _toggled(chosen: object, code: str) -> list[str]:
