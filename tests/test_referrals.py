@@ -398,3 +398,30 @@ async def test_stand_in_data_is_deleted_like_any_inactive_persons(flow, db, team
     assert (removed.clients, removed.referrals) == (1, 1)
     rows = await all_rows(db)
     assert (rows["clients"], rows["intakes"], rows["referrals"]) == ([], [], [])
+
+
+async def test_choosing_another_language_keeps_the_invitation(flow, db, team):
+    payload = payload_of(await refer(staff_chat(flow, VOLUNTEER)))
+    person = Chat(flow, 5001, "de")
+    await person.send(f"/start {payload}")
+    languages = await person.press("language")
+    assert "lang:uk" in actions(languages)
+    notice = await person.press("lang:uk")
+    assert UK._("Before we start: about your data.") in text(notice)
+    agreed = await person.press("consent:yes")
+    assert UK._("Thank you! The KIM team will contact you here soon. If you like, you can "
+                "already tell us more about you: /aboutme") in text(agreed)
+    [joined] = await clients(db)
+    assert (joined.telegram_id, joined.language) == (5001, "uk")
+
+
+async def test_a_flyer_link_presets_the_town_once_the_person_agrees(flow, db, team):
+    person = Chat(flow, 5001, "ar")
+    opened = await person.send("/start t_kuerten")
+    assert "lang:ar" in actions(opened)
+    assert "kuerten" not in str((await all_rows(db))["clients"])
+    await person.press("lang:ar")
+    await person.press("consent:yes")
+    [joined] = await clients(db)
+    assert joined.town == "kuerten"
+    assert "town_hint" not in str((await all_rows(db))["conversation_states"])
