@@ -62,6 +62,7 @@ class Submitted:
     intake: Intake
     client: Client
     token: str | None  # the invitation's token, shown once; None for phone contact
+    link: ReferralLink | None
 
 
 async def submit(session: AsyncSession, draft: ReferralDraft, by: StaffMember, now: datetime,
@@ -85,14 +86,14 @@ async def submit(session: AsyncSession, draft: ReferralDraft, by: StaffMember, n
                         region_id=draft.region_id, intake_id=intake.id, created_at=now)
     session.add(referral)
     await session.flush()
-    token = None
-    if draft.contact == "chat":
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        session.add(ReferralLink(referral_id=referral.id, token_hash=hash_code(token),
-                                 language=draft.language, created_at=now,
-                                 expires_at=now + link_validity))
-        await session.flush()
-    return Submitted(referral, intake, client, token)
+    if draft.contact != "chat":
+        return Submitted(referral, intake, client, None, None)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = ReferralLink(referral_id=referral.id, token_hash=hash_code(token),
+                        language=draft.language, created_at=now, expires_at=now + link_validity)
+    session.add(link)
+    await session.flush()
+    return Submitted(referral, intake, client, token, link)
 
 
 # --- the invitation ----------------------------------------------------------------------

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 from bot.flows import notify
 from bot.flows.context import FlowContext
 from bot.flows.intake_clearing import coordination_for
-from storage.models import Intake, IntakeSource, IntakeStatus, Referral, StaffMember
+from bot.referral.codes import KIND_LABELS
+from storage.models import Intake, IntakeStatus, Referral, StaffMember
 
-KIND_LABELS = {IntakeSource.REFERRAL.value: "Vermittlung",
-               IntakeSource.HANDOVER.value: "Meldung komplexer Fall"}
 CONTACT_MADE = "✅ {kind} Nr. {id} vom {day}: Das KIM-Team hat Kontakt mit der Person."
 ACCEPTED = ("📲 {kind} Nr. {id} (Anfrage Nr. {intake}): Die Person hat ihre Einladung "
             "angenommen, selbst zugestimmt und ist jetzt im Chat erreichbar.")

@@ -6,6 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storage.models import IntakeSource
+
+# What staff call the two kinds, in lists, notices and summaries.
+KIND_LABELS = {IntakeSource.REFERRAL.value: "Vermittlung",
+               IntakeSource.HANDOVER.value: "Meldung komplexer Fall"}
+
 
 @dataclass(frozen=True)
 class Label:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.flows.appointment_notices import language_de
 from bot.intake.summary_de import Context, isolated, person_de, status_line, topics_de
-from bot.referral.codes import LEGAL_AREA_BY_CODE, REASON_BY_CODE, german
+from bot.referral.codes import KIND_LABELS, LEGAL_AREA_BY_CODE, REASON_BY_CODE, german
 from bot.roles_de import ROLE_LABELS
 from storage.models import Client, Intake, IntakeSource
 from storage.referrals import ReferralInfo
@@ -22,7 +22,7 @@ def referral_summary(intake: Intake, client: Client, info: ReferralInfo | None,
     zone = ZoneInfo(context.timezone)
     handover = intake.source == IntakeSource.HANDOVER.value
     lines = [
-        _title(intake, info, handover, zone),
+        _title(intake, info, zone),
         f"📨 Von: {_referrer(info)}",
         f"👤 {person_de(client)} · Sprache: {language_de(client.language)}",
         f"📍 Wohnort: {context.town_name or intake.town or MISSING}",
@@ -44,8 +44,8 @@ def referral_summary(intake: Intake, client: Client, info: ReferralInfo | None,
     return "\n".join(lines)
 
 
-def _title(intake: Intake, info: ReferralInfo | None, handover: bool, zone: ZoneInfo) -> str:
-    what = "Meldung komplexer Fall" if handover else "Vermittlung"
+def _title(intake: Intake, info: ReferralInfo | None, zone: ZoneInfo) -> str:
+    what = KIND_LABELS[intake.source]
     number = f" Nr. {info.referral.id}" if info else ""
     sent = f" · eingegangen {_day(intake.submitted_at, zone)}" if intake.submitted_at else ""
     return f"🤝 {what}{number} (Anfrage Nr. {intake.id}){sent}"

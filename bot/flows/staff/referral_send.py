@@ -16,15 +16,15 @@ from bot.flows.actions import action
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Document, Outcome, Reply
 from bot.flows.intake_clearing import clear_new
-from bot.flows.referral_notices import KIND_LABELS, tell_referrer
+from bot.flows.referral_notices import tell_referrer
 from bot.flows.staff import audit_trail, steps
 from bot.flows.staff.intake_access import NOT_FOUND, openable
 from bot.flows.staff.referral import at_step, wrong_step
 from bot.i18n import BY_CODE
 from bot.qr import qr_png
-from bot.referral.codes import LEGAL_AREA_BY_CODE, REASON_BY_CODE
+from bot.referral.codes import KIND_LABELS, LEGAL_AREA_BY_CODE, REASON_BY_CODE
 from storage import referrals
-from storage.models import Intake, IntakeSource, IntakeStatus, StaffMember
+from storage.models import Intake, IntakeSource, IntakeStatus, ReferralLink, StaffMember
 
 SENT = ("✅ {kind} Nr. {id} ist eingegangen. Das KIM-Team meldet sich bei der Person{how}.\n\n"
         "Ihre Angaben sind jetzt nur noch für das KIM-Team sichtbar. /vermittlungen zeigt "
@@ -65,8 +65,8 @@ async def send(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     kind = KIND_LABELS[draft.kind.value]
     how = BY_PHONE if draft.contact == "phone" else ""
     replies = [Reply(SENT.format(kind=kind, id=submitted.referral.id, how=how), edit=True)]
-    if submitted.token is not None:
-        replies.append(_invitation(ctx, submitted, draft.language))
+    if submitted.token is not None and submitted.link is not None:
+        replies.append(_invitation(ctx, submitted.referral.id, submitted.token, submitted.link))
     return Outcome(replies)
 
 
@@ -96,18 +96,17 @@ async def _draft(ctx: FlowContext, member: StaffMember,
         note=data.get("note") if handover else None)
 
 
-def _invitation(ctx: FlowContext, submitted: referrals.Submitted, language: str) -> Reply:
-    payload = deep_links.REFERRAL_PREFIX + (submitted.token or "")
-    expires = submitted.referral.created_at + ctx.settings.referral_link_validity
-    until = expires.astimezone(ZoneInfo(ctx.settings.timezone)).strftime("%d.%m.%Y")
-    language_name = BY_CODE[language].native_name
+def _invitation(ctx: FlowContext, number: int, token: str,
+                stored: ReferralLink) -> Reply:
+    payload = deep_links.REFERRAL_PREFIX + token
+    until = stored.expires_at.astimezone(ZoneInfo(ctx.settings.timezone)).strftime("%d.%m.%Y")
+    language_name = BY_CODE[stored.language].native_name
     bot = ctx.settings.client_bot_username
     if not bot:  # not learnt from Telegram yet and not configured: the command still works
         return Reply(INVITATION_TYPED.format(until=until, payload=payload,
                                              language=language_name))
     link = deep_links.start_link(bot, payload)
-    picture = Document(f"einladung-{submitted.referral.id}.png", qr_png(link), "image/png",
-                       photo=True)
+    picture = Document(f"einladung-{number}.png", qr_png(link), "image/png", photo=True)
     return Reply(INVITATION.format(until=until, link=link, language=language_name),
                  document=picture)
 
