@@ -1,18 +1,26 @@
 # The two commands of the README: `make run` starts everything, `make test` runs the tests.
-# Both set up a virtual environment in .venv on first use; nothing else needs installing.
+# Both set up a virtual environment in .venv on first use, with exactly the versions in
+# requirements.lock; nothing else needs installing.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+LOCK := requirements.lock
+# A new stamp whenever the lock or pyproject.toml changes, so the next run rebuilds .venv.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+# The one way the lock is written: every platform, Python 3.11 and newer, hashes for every file.
+COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --group lock-tools --universal \
+	--generate-hashes --python-version 3.11 --custom-compile-command "make lock" --quiet
 
-.PHONY: run test lint catalogs bench clean
+.PHONY: run test lint catalogs bench clean lock upgrade lock-check
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
-	rm -f $(VENV)/.installed-*
+# --clear: the environment holds the lock and nothing left over from an earlier one. The project
+# is installed without its dependencies and without build isolation, so nothing unlocked comes in.
+$(STAMP): pyproject.toml $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 ## Start both bots, the scheduler and SQLite; without tokens also the sandbox on 127.0.0.1:8080.
@@ -39,6 +47,21 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.updates_per_second
 	$(BIN)/python -m bench.finder_answer
 	$(BIN)/python -m bench.outbox_dispatch
+
+## After changing a range in pyproject.toml: pin what it now needs, keeping every other version.
+lock: $(STAMP)
+	$(COMPILE) -o $(LOCK)
+
+## Move every dependency to its newest release the ranges allow (see README, "Dependencies").
+upgrade: $(STAMP)
+	$(COMPILE) --upgrade -o $(LOCK)
+
+## Fails when requirements.lock no longer satisfies pyproject.toml (CI runs it).
+lock-check: $(STAMP)
+	cp $(LOCK) $(VENV)/lock-check.txt
+	$(COMPILE) -o $(VENV)/lock-check.txt
+	diff -u $(LOCK) $(VENV)/lock-check.txt || \
+		(echo "requirements.lock is stale: run 'make lock' and commit it" >&2; exit 1)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
