@@ -6,14 +6,17 @@ template messages.pot. Every check is parametrized by language, so a failure nam
 
 from __future__ import annotations
 
+import gettext
 import re
 import string
 import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 
 import pytest
+from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from babel.messages.plurals import get_plural
 from babel.messages.pofile import denormalize, read_po
 
 from bot.i18n import (
@@ -125,17 +128,61 @@ def test_nothing_is_fuzzy_or_empty(code):
             assert text.strip(), f"{code}: empty msgstr[{index}] for {msg.id!r}"
 
 
-@by_language
-def test_plural_forms_follow_babels_rule(code):
-    rule = get_plural(code)
+# Where a catalog deliberately keeps fewer forms than CLDR. Persian and Turkish nouns stay
+# singular after a number ("۳ وقت", "3 randevu"), and every plural text here has its number in
+# it, so one form says all; CLDR's "one"/"other" split matters only for texts without a number.
+ONE_FORM_BY_CHOICE = {"fa", "tr"}
+CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
+# Whole numbers the check evaluates both rules on: 0..1000, and the large round numbers where
+# some languages (French "1 000 000 de") switch form again.
+WHOLE_NUMBERS = [*range(1001), 10_000, 100_000, 1_000_000, 2_000_000, 1_000_000_000]
+# Fractions only matter for finding CLDR categories that no whole number reaches (Russian
+# "other" is 1.5): gettext passes whole numbers, so those categories get no form of their own.
+FRACTIONS = [Decimal(tenths) / 10 for tenths in range(0, 1001) if tenths % 10]
+
+
+def header_rule(code: str) -> tuple[int, Callable[[int], int]]:
     header = header_fields(code).get("Plural-Forms", "")
-    match = re.fullmatch(r"nplurals=(\d+);\s*plural=(.+);", header)
+    match = re.fullmatch(r"nplurals=(\d+);\s*plural=(.+?);?", header)
     assert match, f"{code}: Plural-Forms header is {header!r}"
-    assert int(match.group(1)) == rule.num_plurals, f"{code}: {header!r}"
-    assert match.group(2) == rule.plural_expr, f"{code}: {header!r}"
+    return int(match.group(1)), gettext.c2py(match.group(2))
+
+
+def cldr_forms(code: str) -> tuple[list[str], Callable[[int], str]]:
+    """CLDR's categories that whole numbers reach, in gettext's order, and the rule itself."""
+    rule = Locale.parse(code).plural_form
+    whole = {rule(n) for n in WHOLE_NUMBERS}
+    return [category for category in CLDR_ORDER if category in whole], rule
+
+
+@by_language
+def test_plural_forms_mean_what_cldr_says(code):
+    count, header = header_rule(code)
+    if code in ONE_FORM_BY_CHOICE:
+        assert (count, {header(n) for n in WHOLE_NUMBERS}) == (1, {0}), code
+    else:
+        categories, rule = cldr_forms(code)
+        assert count == len(categories), f"{code}: {count} forms, CLDR has {categories}"
+        wrong = [n for n in WHOLE_NUMBERS if header(n) != categories.index(rule(n))]
+        assert not wrong, f"{code}: form for {wrong[:5]} differs from CLDR's {categories}"
     for msg in messages(catalog(code)):
         if msg.pluralizable:
-            assert len(msg.string) == rule.num_plurals, f"{code}: {msg.id[0]!r}"
+            assert len(msg.string) == count, f"{code}: {msg.id[0]!r}"
+
+
+def test_fraction_only_categories_are_known():
+    """Russian and Ukrainian have a category that only fractions reach; the check above must
+    still count whole-number categories only, or those catalogs would need a fourth form."""
+    for code in ("ru", "uk"):
+        rule = Locale.parse(code).plural_form
+        categories, _ = cldr_forms(code)
+        assert {rule(fraction) for fraction in FRACTIONS} - set(categories) == {"other"}
+
+
+def test_the_one_form_exceptions_are_real_exceptions():
+    # If CLDR ever gives Persian or Turkish a single form, the exception above can go.
+    for code in ONE_FORM_BY_CHOICE:
+        assert len(cldr_forms(code)[0]) > 1, code
 
 
 @by_language
@@ -194,9 +241,9 @@ def test_the_runtime_loads_the_catalog(code):
             assert tr._(msg.id, **values) == template.format(**filled), f"{code}: {msg.id!r}"
 
 
-# Babel's Arabic rule: 0, 1, 2 have their own forms; n % 100 in 3..10 takes form 3,
-# n % 100 in 0..2 (100, 101, 102, ...) form 4, and n % 100 in 11..99 form 5.
-ARABIC_FORM = {0: 0, 1: 1, 2: 2, 3: 3, 11: 5, 100: 4}
+# CLDR's Arabic categories in gettext's order: zero, one, two, few (n % 100 in 3..10),
+# many (n % 100 in 11..99) and other (100, 101, 102, ...).
+ARABIC_FORM = {0: 0, 1: 1, 2: 2, 3: 3, 11: 4, 100: 5, 250: 4, 1002: 5}
 
 
 def test_arabic_plurals_pick_the_form_for_each_number():
@@ -213,6 +260,18 @@ def test_arabic_plurals_pick_the_form_for_each_number():
             assert tr.ngettext(msg.id[0], msg.id[1], n, **others) == expected, (msg.id[0], n)
     # At least one message must tell the numbers apart, or this test proves nothing.
     assert max(len({msg.string[i] for i in ARABIC_FORM.values()}) for msg in plurals) >= 4
+
+
+def test_arabic_counts_read_as_an_arabic_speaker_says_them():
+    tr = Translator("ar")
+
+    def appointments(n: int) -> str:
+        return tr.ngettext("You have {n} appointment:", "You have {n} appointments:", n)
+
+    assert "موعدان" in appointments(2)       # dual
+    assert "مواعيد" in appointments(5)       # plural for 3 to 10
+    assert "موعدًا" in appointments(11)      # accusative singular for 11 to 99
+    assert "موعدًا" not in appointments(100) and "موعد" in appointments(100)
 
 
 def test_the_template_matches_the_code():
