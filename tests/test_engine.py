@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import bot.flows.engine as engine_module
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind, Event, Outcome, Reply
 
@@ -25,8 +26,7 @@ async def test_replies_are_delivered_while_the_chat_is_still_locked(sqlite_db, c
 
     async def deliver(outcome: Outcome) -> None:
         # Private on purpose: the lock is the guarantee under test.
-        key = await engine._key(first)
-        held.append(engine._lock(key).locked())
+        held.append(engine._lock(first).locked())
 
     await engine.handle(first, deliver=deliver)
     assert held == [True]
@@ -41,5 +41,31 @@ async def test_one_chats_replies_keep_their_order_under_concurrency(sqlite_db, c
         delivered.append(outcome.replies[0].text)
 
     texts = [f"message {i}" for i in range(12)]
+    await asyncio.gather(*(engine.handle(event(text), deliver=deliver) for text in texts))
+    assert delivered == texts
+
+
+async def test_a_fresh_engines_first_messages_keep_their_order_while_the_key_loads(
+        sqlite_db, clock, monkeypatch):
+    # A fresh engine loads its state secret from the database for the first events. Here the
+    # earliest arrival's load is the slowest; its messages must still be answered first.
+    real_load = engine_module.load_state_key
+    calls = 0
+
+    async def slow_then_fast(session):
+        nonlocal calls
+        calls += 1
+        for _ in range(20 - calls):
+            await asyncio.sleep(0)
+        return await real_load(session)
+
+    monkeypatch.setattr(engine_module, "load_state_key", slow_then_fast)
+    engine = FlowEngine(sqlite_db, clock, handlers={BotKind.CLIENT: echo})
+    delivered: list[str] = []
+
+    async def deliver(outcome: Outcome) -> None:
+        delivered.append(outcome.replies[0].text)
+
+    texts = [f"message {i}" for i in range(6)]
     await asyncio.gather(*(engine.handle(event(text), deliver=deliver) for text in texts))
     assert delivered == texts

@@ -56,7 +56,7 @@ class FlowEngine:
 
             handlers = {BotKind.CLIENT: handle_client, BotKind.STAFF: handle_staff}
         self._handlers = handlers
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+        self._locks: weakref.WeakValueDictionary[tuple[str, int], asyncio.Lock] = (
             weakref.WeakValueDictionary())
         self._secret: bytes | None = None
         self.catalogue = CatalogueCache()
@@ -69,39 +69,43 @@ class FlowEngine:
                 self._secret = await load_state_key(session)
         return state_key(self._secret, event.bot.value, event.chat_id)
 
-    def _lock(self, key: str) -> asyncio.Lock:
-        lock = self._locks.get(key)
+    def _lock(self, event: Event) -> asyncio.Lock:
+        # Keyed by the raw chat, not the stored state key: that key needs the secret from the
+        # database, and awaiting it before the lock let a chat's first messages overtake each
+        # other. Nothing awaits between arrival and queueing here, so arrival order is lock order.
+        chat = (event.bot.value, event.chat_id)
+        lock = self._locks.get(chat)
         if lock is None:
             lock = asyncio.Lock()
-            self._locks[key] = lock
+            self._locks[chat] = lock
         return lock
 
     async def handle(self, event: Event, deliver: Deliver | None = None) -> Outcome:
         """Run `event` through its flow; `deliver` sends the outcome while the chat is still
         locked, so one chat's replies leave in the order its messages came in."""
+        async with self._lock(event):
+            outcome = await self._handle_in_order(event)
+            if deliver is not None:
+                await deliver(outcome)
+            return outcome
+
+    async def _handle_in_order(self, event: Event) -> Outcome:
         try:
             key = await self._key(event)
         except Exception:
             log.exception("flow failed before the chat was known: bot=%s kind=%s",
                           event.bot.value, event.kind.value)
-            outcome = Outcome([self._apology(event, negotiate(event.language_code))])
-            if deliver is not None:
-                await deliver(outcome)
+            return Outcome([self._apology(event, negotiate(event.language_code))])
+        try:
+            outcome, wrote_outbox = await self._handle_locked(event, key)
+            if wrote_outbox and self.on_outbox is not None:
+                self.on_outbox()
             return outcome
-        async with self._lock(key):
-            try:
-                outcome, wrote_outbox = await self._handle_locked(event, key)
-                if wrote_outbox and self.on_outbox is not None:
-                    self.on_outbox()
-            except Exception as exc:
-                language = exc.language if isinstance(exc, FlowFailed) else None
-                # Kind only: a command or button text may hold what the person typed.
-                log.exception("flow failed: bot=%s kind=%s", event.bot.value, event.kind.value)
-                outcome = Outcome([self._apology(event, language
-                                                 or negotiate(event.language_code))])
-            if deliver is not None:
-                await deliver(outcome)
-            return outcome
+        except Exception as exc:
+            language = exc.language if isinstance(exc, FlowFailed) else None
+            # Kind only: a command or button text may hold what the person typed.
+            log.exception("flow failed: bot=%s kind=%s", event.bot.value, event.kind.value)
+            return Outcome([self._apology(event, language or negotiate(event.language_code))])
 
     async def _handle_locked(self, event: Event, key: str) -> tuple[Outcome, bool]:
         now = self.clock.now()
