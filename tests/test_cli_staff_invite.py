@@ -74,7 +74,7 @@ def test_add_update_and_deactivate(prepared):
 
 
 def test_an_invitation_from_the_command_line_works_in_the_bot(prepared):
-    from datetime import UTC, datetime
+    from datetime import UTC, timedelta
 
     from bot.flows.engine import FlowEngine
     from bot.flows.events import BotKind, Event
@@ -83,11 +83,14 @@ def test_an_invitation_from_the_command_line_works_in_the_bot(prepared):
     result = invoke(["staff", "invite", "--role", "coordination", "--name", "K. Ordination",
                      "--towns", "odenthal"], prepared)
     code = re.search(r"Code: (\S+)", result.output).group(1)
+    # The command stamped the code with the real time; the bot redeems it a minute later.
+    [invitation] = stored(prepared, StaffInvitation)
+    a_minute_later = invitation.created_at.replace(tzinfo=UTC) + timedelta(minutes=1)
 
     async def redeem() -> str:
         database = Database(f"sqlite+aiosqlite:///{prepared / 'cli.db'}")
         try:
-            engine = FlowEngine(database, FixedClock(datetime.now(UTC)))
+            engine = FlowEngine(database, FixedClock(a_minute_later))
             outcome = await engine.handle(Event.from_text(BotKind.STAFF, 77, 77,
                                                           f"/start {code}"))
             return outcome.replies[0].text

@@ -31,6 +31,7 @@ from storage import outbox
 from storage.catalogue_io import import_catalogue
 from storage.db import Database
 from storage.models import AppointmentKind, Channel, OutboxMessage, Reminder, StaffRole
+from storage.reminders import ReminderPolicy
 from storage.repositories import Clients, Staff
 from tests.helpers import VirtualTime
 
@@ -59,7 +60,8 @@ def register(server: SandboxServer, count: int) -> list[int]:
 async def seed_due_reminders(db: Database, chats: list[int], now: datetime) -> None:
     """One appointment per chat, 90 minutes ahead, booked three hours ago: each has exactly
     one reminder (two hours before), due half an hour ago. One case manager per appointment,
-    so they can all be at the same time."""
+    so they can all be at the same time. No quiet hours: these tests are about delivery, and
+    `now` may be the real time of a `kimbot outbox send` process, at any hour."""
     await import_catalogue(db, [RBK], now)
     booked_at = now - timedelta(hours=3)
     async with db.transaction() as session:
@@ -71,7 +73,8 @@ async def seed_due_reminders(db: Database, chats: list[int], now: datetime) -> N
             await store.book(session, client_id=client.id, staff_member_id=member.id,
                              office_id="kim-odenthal", kind=AppointmentKind.FOLLOW_UP,
                              channel=Channel.PHONE, starts_at=now + timedelta(minutes=90),
-                             duration=timedelta(minutes=30), now=booked_at)
+                             duration=timedelta(minutes=30), now=booked_at,
+                             reminder_policy=ReminderPolicy(quiet=None))
 
 
 def delivered(server: SandboxServer, token: str = CLIENT_TOKEN) -> Counter[int]:
@@ -175,6 +178,8 @@ async def test_a_sender_killed_mid_batch_and_restarted_delivers_each_reminder_on
     chats = register(server, 40)
     db = Database(sqlite_url)
     try:
+        # The real clock, because `kimbot outbox send` reads it in its own process; only the
+        # distance to it matters, and quiet hours are off.
         await seed_due_reminders(db, chats, SystemClock().now())
     finally:
         await db.dispose()
@@ -224,7 +229,7 @@ async def test_two_dispatchers_on_one_postgresql_database_send_each_reminder_onc
     chats = register(server, 120)
     db_a, db_b = Database(postgres_url), Database(postgres_url)
     try:
-        clock = SystemClock()
+        clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
         await seed_due_reminders(db_a, chats, clock.now())
         queued = await asyncio.gather(
             queue_due_reminders(db_a, clock, CatalogueCache(), "Europe/Berlin"),
@@ -255,6 +260,8 @@ async def test_a_server_enforcing_the_limits_gets_every_message_and_one_429_per_
     may earn one 429; after it, that chat is sent to at the pace the 429 asked for."""
     chats = register(server, 4)
     server.set_rate_limits(per_second=1000, per_chat_per_second=1)
+    # The real clock: the dispatcher waits out the server's retry_after in real time. Nothing
+    # here depends on the hour or the day.
     now = SystemClock().now()
     async with sqlite_db.transaction() as session:
         for round_ in range(3):
