@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from click.testing import CliRunner
 
-from bot.cli import main
-from storage.migrate import head_revision
+from bot.cli import main, upgrade_report
+from storage.migrate import head_revision, upgrade
 
 
 def invoke(args, tmp_path, **env):
@@ -24,6 +26,33 @@ def test_upgrade_then_current_shows_the_revision(tmp_path):
     assert invoke(["db", "current"], tmp_path).output.startswith("none")
     assert invoke(["db", "upgrade"], tmp_path).exit_code == 0
     assert invoke(["db", "current"], tmp_path).output.strip() == head_revision()
+
+
+def test_upgrade_says_what_it_did(tmp_path):
+    created = invoke(["db", "upgrade"], tmp_path).output
+    assert created.startswith(f"Created the database at revision {head_revision()}")
+    assert "cli.db" in created
+    again = invoke(["db", "upgrade"], tmp_path).output
+    assert again.strip() == f"Database is up to date (revision {head_revision()})."
+
+
+def test_upgrade_from_an_older_revision_names_both(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade(url, "0007")
+    result = invoke(["db", "upgrade"], tmp_path)
+    expected = f"Upgraded the database from revision 0007 to {head_revision()}."
+    assert result.output.strip() == expected
+
+
+def test_the_url_in_the_report_hides_the_password():
+    report = upgrade_report(None, "0008", "postgresql+asyncpg://kim:secret@127.0.0.1/kimbot")
+    assert "secret" not in report and "127.0.0.1/kimbot" in report
+
+
+def test_version_is_printed():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"kimbot, version {version('kimbot')}"
 
 
 def test_add_admin_registers_once(tmp_path):
