@@ -180,7 +180,7 @@ async def test_a_sender_killed_mid_batch_and_restarted_delivers_each_reminder_on
     try:
         # The real clock, because `kimbot outbox send` reads it in its own process; only the
         # distance to it matters, and quiet hours are off.
-        await seed_due_reminders(db, chats, SystemClock().now())
+        await seed_due_reminders(db, chats, SystemClock().now())  # wall clock ok
     finally:
         await db.dispose()
     kill_at = 15  # inside the first claimed batch of 20
@@ -262,14 +262,14 @@ async def test_a_server_enforcing_the_limits_gets_every_message_and_one_429_per_
     server.set_rate_limits(per_second=1000, per_chat_per_second=1)
     # The real clock: the dispatcher waits out the server's retry_after in real time. Nothing
     # here depends on the hour or the day.
-    now = SystemClock().now()
+    now = SystemClock().now()  # wall clock ok
     async with sqlite_db.transaction() as session:
         for round_ in range(3):
             for chat_id in chats:
                 outbox.add(session, bot="client", chat_id=chat_id, text=f"Nachricht {round_}",
                            now=now)
     sender = BotApiSender(server.url, CLIENT_TOKEN)
-    dispatcher = OutboxDispatcher(sqlite_db, SystemClock(), {"client": sender},
+    dispatcher = OutboxDispatcher(sqlite_db, SystemClock(), {"client": sender},  # wall clock ok
                                   SendLimits(per_second=1000, per_chat_per_second=4))
     try:
         assert await dispatcher.run_once() == 12
