@@ -19,22 +19,11 @@ from sqlalchemy.ext.asyncio import (
 from storage.migrate import head_revision
 from storage.sqlite_driver import OneHopConnection
 from storage.sqlite_driver import connect as connect_one_hop
+from storage.urls import normalize_url
 
 
 class DatabaseNotMigrated(RuntimeError):
     """The schema is missing or older than this code."""
-
-
-def normalize_url(url: str) -> str:
-    """Accept the URLs people copy from their hosting panel and pick the async driver."""
-    parsed = make_url(url)
-    driver = {
-        "sqlite": "sqlite+aiosqlite",
-        "postgresql": "postgresql+asyncpg",
-        "postgres": "postgresql+asyncpg",
-        "postgresql+psycopg2": "postgresql+asyncpg",
-    }.get(parsed.drivername, parsed.drivername)
-    return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -9,6 +9,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from storage.urls import normalize_url
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -27,14 +29,10 @@ def head_revision() -> str | None:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the schema at `url` to `revision`. Call from synchronous code only."""
-    from storage.db import normalize_url
-
     command.upgrade(alembic_config(normalize_url(url)), revision)
 
 
 def downgrade(url: str, revision: str) -> None:
-    from storage.db import normalize_url
-
     command.downgrade(alembic_config(normalize_url(url)), revision)
 
 

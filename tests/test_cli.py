@@ -6,7 +6,8 @@ from importlib.metadata import version
 
 from click.testing import CliRunner
 
-from bot.cli import main, upgrade_report
+from bot.cli import main
+from bot.cli.db import upgrade_report
 from storage.migrate import head_revision, upgrade
 
 

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from bot.app import SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN, System
-from bot.cli import _LIBRARY_FLOORS, configure_logging
+from bot.cli.common import LIBRARY_FLOORS, configure_logging
 from bot.sandbox.state import SimUser
 from tests.test_end_to_end import sandbox_settings
 
@@ -16,7 +16,7 @@ SECRET_TEXT = "mein-asylbescheid-geheim-4711"
 
 @pytest.fixture
 def restore_levels():
-    names = ["", *_LIBRARY_FLOORS]
+    names = ["", *LIBRARY_FLOORS]
     saved = {name: logging.getLogger(name).level for name in names}
     yield
     for name, level in saved.items():

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from storage.db import Database, DatabaseNotMigrated, normalize_url
+from storage.db import Database, DatabaseNotMigrated
 from storage.migrate import downgrade, head_revision, upgrade_async
 from storage.models import Client, StaffMember, StaffRole
 from storage.repositories import (
@@ -19,6 +19,7 @@ from storage.repositories import (
     load_state_key,
     state_key,
 )
+from storage.urls import normalize_url
 
 
 async def test_schema_is_at_head(db):

@@ -7,15 +7,14 @@ the crash tests, which kill this process in the middle of a batch and start it a
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import timedelta
 
 import click
 
+from bot.cli.common import configure_logging, load_settings
 from bot.config import Settings
 from bot.flows.events import BotKind
 
-log = logging.getLogger("kimbot")
 POLL_SECONDS = 0.2  # --wait: how often to look for retries and claims that ran out
 
 
@@ -30,9 +29,7 @@ def outbox() -> None:
                    "claims of a stopped process to run out.")
 def send(wait: bool) -> None:
     """Queue due reminders and send every due message once, with the bots' tokens."""
-    from bot.cli import _settings, configure_logging
-
-    settings = _settings()
+    settings = load_settings()
     configure_logging(settings.log_level)
     if settings.sandbox:
         raise click.ClickException("set KIMBOT_CLIENT_TOKEN and KIMBOT_STAFF_TOKEN (and "

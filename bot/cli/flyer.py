@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli.common import in_transaction, load_settings
+
 if TYPE_CHECKING:
     from bot.catalogue.model import Town
     from storage.catalogue_repo import Catalogue
@@ -49,17 +51,16 @@ def flyer(town_query: str, output: Path | None, bot_username: str | None) -> Non
     The QR code and the printed link open the client bot with the town chosen; below them
     "Write to us in your language" stands in all 14 languages.
     """
-    from bot.cli import _in_transaction, _settings
     from bot.deep_links import start_link, town_payload
     from bot.flyer import FontsMissing, flyer_lines, render_flyer
     from storage.catalogue_repo import load_catalogue
 
-    settings = _settings()
+    settings = load_settings()
     username = bot_username or settings.client_bot_username
     if not username:
         raise click.ClickException("the link needs the client bot's username: pass "
                                    "--bot-username or set KIMBOT_CLIENT_BOT_USERNAME")
-    catalogue = _in_transaction(settings, load_catalogue)
+    catalogue = in_transaction(settings, load_catalogue)
     town = find_town(catalogue, town_query)
     payload = town_payload(town.id)
     if payload is None:

@@ -1,0 +1,22 @@
+"""The `kimbot` command: one module per command group, assembled here.
+
+Groups: `run` (the system), `db` (schema), `offices` (catalogue), `staff` (accounts),
+`clearing` (intake rules), `stats`, `outbox`, `flyer`, `audit`; shared helpers in `common`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli import audit, clearing, db, flyer, offices, outbox, run, staff, stats
+
+
+@click.group()
+@click.version_option(package_name="kimbot", prog_name="kimbot")
+def main() -> None:
+    """kimbot: the KIM client bot and staff bot."""
+
+
+for command in (run.run, db.db, offices.offices, staff.staff, clearing.clearing, stats.stats,
+                outbox.outbox, flyer.flyer, audit.audit):
+    main.add_command(command)
