@@ -1,7 +1,9 @@
 """Bot API method implementations (https://core.telegram.org/bots/api) on the sandbox core.
 
 Each handler gets the core, the calling bot and the decoded parameters and returns the
-``result`` of a successful call or raises :class:`ApiError` with Telegram's wording.
+``result`` of a successful call or raises :class:`ApiError` with Telegram's wording. The send
+methods go through one path (``_send``) and the edit methods through another (``_edit``), so
+each method states only what differs: its text or caption, its file.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 import re
 import struct
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bot.sandbox.core import SandboxCore
@@ -273,63 +276,71 @@ async def send_chat_action(core: SandboxCore, bot: BotState, p: Params) -> bool:
 # --------------------------------------------------------------- messages
 
 
-def _checked_text(p: Params, name: str, limit: int, required: bool) -> tuple[str, list[JSON]]:
-    """Validate and format ``text`` or ``caption`` (with its entities parameter)."""
-    source = p.get_str(name) or ""
-    if not source.strip() and required:
-        raise bad_request("message text is empty")
-    entities_param = "caption_entities" if name == "caption" else "entities"
-    text, entities = format_text(source, p.get_str("parse_mode"), p.get_json(entities_param))
-    if required and not text.strip():
-        raise bad_request("message text is empty")
-    if len(text) > limit:
-        raise bad_request(
-            "message is too long" if name == "text" else "message caption is too long"
-        )
-    return text, entities
+@dataclass(frozen=True)
+class _Body:
+    """The text a message carries, a message's ``text`` or a file's ``caption``: one description
+    so that sends and edits check both alike."""
+
+    name: str  # the parameter and the Message field
+    entities: str  # its entities parameter and field
+    limit: int
+    required: bool
+    too_long: str
 
 
-@method("sendMessage")
-async def send_message(core: SandboxCore, bot: BotState, p: Params) -> JSON:
+TEXT = _Body("text", "entities", MAX_TEXT, True, "message is too long")
+CAPTION = _Body("caption", "caption_entities", MAX_CAPTION, False, "message caption is too long")
+
+
+def _checked_text(p: Params, body: _Body) -> JSON:
+    """Validate and format ``text`` or ``caption`` (with its entities) into Message fields."""
+    source = p.get_str(body.name) or ""
+    if not source.strip() and body.required:
+        raise bad_request("message text is empty")
+    text, entities = format_text(source, p.get_str("parse_mode"), p.get_json(body.entities))
+    if body.required and not text.strip():
+        raise bad_request("message text is empty")
+    if len(text) > body.limit:
+        raise bad_request(body.too_long)
+    return {body.name: text, body.entities: entities}
+
+
+def _send(
+    core: SandboxCore, bot: BotState, p: Params, body: _Body, attach: Callable[[], JSON] = dict
+) -> JSON:
+    """The one path of every send method, so they check, store and answer alike.
+
+    The chat must take messages from the bot; then the attachment (``attach``: the photo or
+    document fields), the text or caption, the keyboard and the message replied to are checked,
+    in that order, and the message is stored, shown on the chat page and returned as Telegram
+    returns it. Counting the call, injected failures and flood limits (429) come before, in
+    the server, for every method alike.
+    """
     chat = core.bot_chat(bot, p.chat_id())
-    text, entities = _checked_text(p, "text", MAX_TEXT, required=True)
+    content = attach()
+    fields = _checked_text(p, body)
     inline, reply_keyboard = parse_markup(p)
-    content = _with_optional({"text": text}, entities=entities, reply_markup=inline)
+    content = _with_optional(content, **fields, reply_markup=inline)
     content.update(_reply_to(chat, p))
     stored = core.add_bot_message(
         bot,
         chat,
         content,
         parse_mode=p.get_str("parse_mode"),
-        source_text=p.get_str("text"),
+        source_text=p.get_str(body.name),
         reply_keyboard=reply_keyboard,
     )
     return stored.message
 
 
+@method("sendMessage")
+async def send_message(core: SandboxCore, bot: BotState, p: Params) -> JSON:
+    return _send(core, bot, p, TEXT)
+
+
 def _not_modified(stored: StoredMessage, changes: JSON) -> bool:
     # Absent and empty fields are the same thing (Telegram omits empty ones).
     return all((stored.message.get(k) or None) == (v or None) for k, v in changes.items())
-
-
-def _apply_edit(
-    core: SandboxCore, bot: BotState, p: Params, stored: StoredMessage, changes: JSON
-) -> JSON:
-    """Shared tail of the editMessage* methods (identical content -> 400 like Telegram)."""
-    if _not_modified(stored, changes):
-        raise bad_request(
-            "message is not modified: specified new message content and reply "
-            "markup are exactly the same as a current content and reply markup "
-            "of the message"
-        )
-    for key, value in changes.items():
-        if value:
-            stored.message[key] = value
-        else:
-            stored.message.pop(key, None)
-    chat = core.bot_chat(bot, p.chat_id())
-    core.edited(chat, stored)
-    return stored.message
 
 
 def _editable(core: SandboxCore, bot: BotState, p: Params) -> StoredMessage:
@@ -341,42 +352,49 @@ def _editable(core: SandboxCore, bot: BotState, p: Params) -> StoredMessage:
     return stored
 
 
-@method("editMessageText")
-async def edit_message_text(core: SandboxCore, bot: BotState, p: Params) -> JSON:
+def _edit(core: SandboxCore, bot: BotState, p: Params, body: _Body | None) -> JSON:
+    """The one path of the editMessage* methods: the text or caption (``body``; None edits the
+    keyboard only) and the keyboard replace the message's; identical content is refused with
+    Telegram's 400."""
     stored = _editable(core, bot, p)
-    if "text" not in stored.message:
-        raise bad_request("there is no text in the message to edit")
-    text, entities = _checked_text(p, "text", MAX_TEXT, required=True)
+    changes: JSON = {}
+    if body is not None:
+        if ("text" in stored.message) != (body is TEXT):
+            raise bad_request(f"there is no {body.name} in the message to edit")
+        changes = _checked_text(p, body)
     inline, _ = parse_markup(p)
     # Like Telegram: omitting reply_markup in an edit removes the inline keyboard.
-    result = _apply_edit(
-        core, bot, p, stored, {"text": text, "entities": entities, "reply_markup": inline}
-    )
-    stored.parse_mode, stored.source_text = p.get_str("parse_mode"), p.get_str("text")
-    return result
+    changes["reply_markup"] = inline
+    if _not_modified(stored, changes):
+        raise bad_request(
+            "message is not modified: specified new message content and reply "
+            "markup are exactly the same as a current content and reply markup "
+            "of the message"
+        )
+    for key, value in changes.items():
+        if value:
+            stored.message[key] = value
+        else:
+            stored.message.pop(key, None)
+    core.edited(core.bot_chat(bot, p.chat_id()), stored)
+    if body is TEXT:
+        stored.parse_mode, stored.source_text = p.get_str("parse_mode"), p.get_str("text")
+    return stored.message
+
+
+@method("editMessageText")
+async def edit_message_text(core: SandboxCore, bot: BotState, p: Params) -> JSON:
+    return _edit(core, bot, p, TEXT)
 
 
 @method("editMessageCaption")
 async def edit_message_caption(core: SandboxCore, bot: BotState, p: Params) -> JSON:
-    stored = _editable(core, bot, p)
-    if "text" in stored.message:
-        raise bad_request("there is no caption in the message to edit")
-    caption, entities = _checked_text(p, "caption", MAX_CAPTION, required=False)
-    inline, _ = parse_markup(p)
-    return _apply_edit(
-        core,
-        bot,
-        p,
-        stored,
-        {"caption": caption, "caption_entities": entities, "reply_markup": inline},
-    )
+    return _edit(core, bot, p, CAPTION)
 
 
 @method("editMessageReplyMarkup")
 async def edit_message_reply_markup(core: SandboxCore, bot: BotState, p: Params) -> JSON:
-    stored = _editable(core, bot, p)
-    inline, _ = parse_markup(p)
-    return _apply_edit(core, bot, p, stored, {"reply_markup": inline})
+    return _edit(core, bot, p, None)
 
 
 @method("deleteMessage")
@@ -442,26 +460,13 @@ def _image_size(data: bytes) -> tuple[int, int]:
     return 1280, 960
 
 
-async def _send_media(
+def _send_media(
     core: SandboxCore, bot: BotState, p: Params, field: str, build: Callable[[Upload | JSON], JSON]
 ) -> JSON:
-    chat = core.bot_chat(bot, p.chat_id())
-    media = build(_resolve_upload(core, bot, p, field))
-    caption, entities = _checked_text(p, "caption", MAX_CAPTION, required=False)
-    inline, reply_keyboard = parse_markup(p)
-    content = _with_optional(
-        {field: media}, caption=caption, caption_entities=entities, reply_markup=inline
+    """sendDocument/sendPhoto: the send path with the file as ``field``, a caption as text."""
+    return _send(
+        core, bot, p, CAPTION, lambda: {field: build(_resolve_upload(core, bot, p, field))}
     )
-    content.update(_reply_to(chat, p))
-    stored = core.add_bot_message(
-        bot,
-        chat,
-        content,
-        parse_mode=p.get_str("parse_mode"),
-        source_text=p.get_str("caption"),
-        reply_keyboard=reply_keyboard,
-    )
-    return stored.message
 
 
 @method("sendDocument")
@@ -482,7 +487,7 @@ async def send_document(core: SandboxCore, bot: BotState, p: Params) -> JSON:
             mime_type=record.mime_type,
         )
 
-    return await _send_media(core, bot, p, "document", build)
+    return _send_media(core, bot, p, "document", build)
 
 
 @method("sendPhoto")
@@ -507,7 +512,7 @@ async def send_photo(core: SandboxCore, bot: BotState, p: Params) -> JSON:
             }
         ]
 
-    return await _send_media(core, bot, p, "photo", build)
+    return _send_media(core, bot, p, "photo", build)
 
 
 @method("getFile")

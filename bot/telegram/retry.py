@@ -1,4 +1,5 @@
-"""Retrying Bot API calls: honour 429 retry_after, back off on network errors, give up on 403."""
+"""Retrying a Bot API call: the loop only. Which failures earn another try, and after how long,
+is the delivery policy's to say (bot/telegram/delivery.py `verdict`)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,3 @@ async def with_retries(call: Callable[[], Awaitable[T]],
                         attempt, verdict.wait)
             await sleep(verdict.wait)
     raise AssertionError("unreachable")
-
-
-def backoff(attempt: int) -> float:
-    return min(0.5 * 2 ** (attempt - 1), 8.0)

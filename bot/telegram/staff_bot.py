@@ -8,7 +8,6 @@ import logging
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ChatType
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
@@ -26,42 +25,21 @@ from aiogram.types import (
 )
 
 from bot.flows.engine import FlowEngine
-from bot.flows.events import BotKind, Document, Event, EventKind, Outcome, Reply
+from bot.flows.events import BotKind, Event, Outcome, Reply
 from bot.flows.staff.texts import COMMANDS
-from bot.telegram.content import unsupported_kind
-from bot.telegram.delivery import EditRefused, deliver
-from bot.telegram.retry import Verdict, backoff, with_retries
+from bot.telegram import delivery
+from bot.telegram.delivery import Failure, Library, LibraryChatApi
 
 log = logging.getLogger(__name__)
 
 
-def classify(exc: Exception, attempt: int) -> Verdict:
-    if isinstance(exc, TelegramRetryAfter):
-        return Verdict(True, float(exc.retry_after))
-    if isinstance(exc, TelegramForbiddenError | TelegramBadRequest):
-        return Verdict(False)
-    if isinstance(exc, TelegramNetworkError):
-        return Verdict(True, backoff(attempt))
-    return Verdict(False)
-
-
 def message_event(message: Message) -> Event | None:
-    user = message.from_user
-    if user is None or message.chat.type != ChatType.PRIVATE:
-        return None
-    if message.text is not None:
-        return Event.from_text(BotKind.STAFF, message.chat.id, user.id, message.text,
-                               user.language_code)
-    payload = message.model_dump(exclude_none=True)
-    return Event(BotKind.STAFF, message.chat.id, user.id, EventKind.UNSUPPORTED,
-                 user.language_code, content_type=unsupported_kind(payload))
+    return delivery.event_from_message(BotKind.STAFF, message,
+                                       lambda: message.model_dump(exclude_none=True))
 
 
 def callback_event(query: CallbackQuery) -> Event:
-    message = query.message
-    return Event(BotKind.STAFF, message.chat.id if message else query.from_user.id,
-                 query.from_user.id, EventKind.ACTION, query.from_user.language_code,
-                 action=query.data or "", message_id=message.message_id if message else None)
+    return delivery.event_from_press(BotKind.STAFF, query)
 
 
 def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -72,38 +50,14 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
         for row in reply.buttons])
 
 
-class AiogramChatApi:
-    """The delivery operations in aiogram's words, with retries."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def send_text(self, chat_id: int, reply: Reply) -> None:
-        await with_retries(lambda: self.bot.send_message(chat_id, reply.text,
-                                                         reply_markup=_markup(reply)), classify)
-
-    async def send_document(self, chat_id: int, document: Document, reply: Reply) -> None:
-        upload = BufferedInputFile(document.content, filename=document.filename)
-        send = self.bot.send_photo if document.photo else self.bot.send_document
-        await with_retries(lambda: send(chat_id, upload, caption=reply.text or None,
-                                        reply_markup=_markup(reply)), classify)
-
-    async def edit_text(self, chat_id: int, message_id: int, reply: Reply) -> None:
-        try:
-            await with_retries(lambda: self.bot.edit_message_text(
-                text=reply.text, chat_id=chat_id, message_id=message_id,
-                reply_markup=_markup(reply)), classify)
-        except TelegramBadRequest as exc:
-            if "not modified" not in exc.message:
-                raise EditRefused(exc.message) from exc
+AIOGRAM = Library("staff bot", log, markup=_markup, upload=BufferedInputFile, failures={
+    TelegramRetryAfter: Failure.FLOOD, TelegramForbiddenError: Failure.BLOCKED,
+    TelegramBadRequest: Failure.REFUSED, TelegramNetworkError: Failure.NETWORK,
+    TelegramAPIError: Failure.OTHER})
 
 
-async def acknowledge(query: CallbackQuery, notice: str | None) -> None:
-    """Stop the button's spinner; a press too old to answer must not cost the reply."""
-    try:
-        await query.answer(notice)
-    except TelegramAPIError as exc:
-        log.info("staff bot: button press not acknowledged (%s)", type(exc).__name__)
+class AiogramChatApi(LibraryChatApi, library=AIOGRAM):
+    """The shared delivery on aiogram's Bot."""
 
 
 class StaffBot:
@@ -124,26 +78,22 @@ class StaffBot:
     async def _on_message(self, message: Message, bot: Bot) -> None:
         event = message_event(message)
         if event is not None:
-            await self.engine.handle(event, deliver=lambda outcome: self._deliver(
-                bot, event, outcome))
+            await self._handle(bot, event, None)
 
     async def _on_callback(self, query: CallbackQuery, bot: Bot) -> None:
-        event = callback_event(query)
+        await self._handle(bot, callback_event(query), query.answer)
+
+    async def _handle(self, bot: Bot, event: Event, answer: delivery.Answer | None) -> None:
+        api = AiogramChatApi(bot)
 
         async def send(outcome: Outcome) -> None:
-            await acknowledge(query, outcome.notice)
-            await self._deliver(bot, event, outcome)
+            try:
+                await delivery.respond(api, AIOGRAM, event, outcome, answer)
+            except Exception as exc:
+                # aiogram would log it too, but without saying the reply is lost for good.
+                delivery.report_lost(AIOGRAM, exc, "could not deliver a reply")
 
         await self.engine.handle(event, deliver=send)
-
-    async def _deliver(self, bot: Bot, event: Event, outcome: Outcome) -> None:
-        try:
-            await deliver(AiogramChatApi(bot), event, outcome)
-        except TelegramForbiddenError:
-            log.info("staff bot: the user blocked the bot; reply dropped")
-        except Exception:
-            # aiogram would log it too, but without saying the reply is lost for good.
-            log.exception("staff bot: could not deliver a reply")
 
     async def start(self) -> None:
         # Fails here, at start-up, for a refused token or an unreachable server; the polling
