@@ -27,17 +27,11 @@ from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Outcome
 from bot.i18n import BY_CODE
 from bot.intake.codes import (
-    AGE_BY_CODE,
-    CONTACT_BY_CODE,
-    GERMAN_BY_CODE,
-    HELPING_BY_CODE,
-    HOUSEHOLD_BY_CODE,
+    CHOICES,
     MAX_CHILDREN_BUTTON,
     NO_INTERPRETER,
     NO_SERVICE,
     OTHER_LANGUAGE,
-    RESIDENCE_BY_CODE,
-    SERVICE_BY_CODE,
     YES,
     real_services,
 )
@@ -114,7 +108,7 @@ async def done(turn: ClientTurn, key: str) -> Outcome:
 _ORDER = {
     "topics": lambda: list(TOPIC_BY_CODE),
     "languages": lambda: [code for code in BY_CODE if code != "de"] + [OTHER_LANGUAGE],
-    "services": lambda: list(SERVICE_BY_CODE),
+    "services": lambda: list(CHOICES["services"]),
 }
 
 
@@ -122,14 +116,11 @@ async def _apply(turn: ClientTurn, intake: Intake, key: str, value: str) -> str 
     """Write one answer; returns the follow-up question it opens, if any."""
     if key == "town":
         return await _set_town(turn, intake, value)
-    simple = {"household": (HOUSEHOLD_BY_CODE, "household"), "age": (AGE_BY_CODE, "age_group"),
-              "german": (GERMAN_BY_CODE, "german_level"),
-              "helping": (HELPING_BY_CODE, "services_helping"),
-              "residence": (RESIDENCE_BY_CODE, "residence")}
+    simple = {"household": "household", "age": "age_group", "german": "german_level",
+              "helping": "services_helping", "residence": "residence"}
     if key in simple:
-        allowed, column = simple[key]
-        _check(value in allowed)
-        setattr(intake, column, value)
+        _check(value in CHOICES[key])
+        setattr(intake, simple[key], value)
         return "children" if key == "household" else None
     if key == "children":
         _check(value.isascii() and value.isdigit() and int(value) <= MAX_CHILDREN_BUTTON)
@@ -138,14 +129,14 @@ async def _apply(turn: ClientTurn, intake: Intake, key: str, value: str) -> str 
         _check(value == NO_INTERPRETER or (value in BY_CODE and value != "de"))
         intake.interpreter = value
     elif key == "letter":
-        _check(value in (YES, "no"))
+        _check(value in CHOICES["letter"])
         if value == YES:
             return "deadline"  # written with its date
         intake.letter, intake.letter_deadline = "no", None
     elif key == "deadline":
         _set_deadline(turn, intake, value)
     elif key == "contact":
-        _check(value in CONTACT_BY_CODE)
+        _check(value in CHOICES["contact"])
         if value == "phone":
             return "phone"  # written with the number
         intake.contact, intake.phone = value, None
