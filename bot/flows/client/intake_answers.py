@@ -22,7 +22,13 @@ from bot.flows.client.intake import (
     show_summary,
 )
 from bot.flows.client.intake_input import find_town, parse_deadline, parse_phone
-from bot.flows.client.intake_questions import DATE_EXAMPLE, MULTI, NOTE_LIMIT
+from bot.flows.client.intake_questions import (
+    DATE_EXAMPLE,
+    MULTI,
+    NOTE_LIMIT,
+    QUESTIONS,
+    SPOKEN,
+)
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Outcome
 from bot.i18n import BY_CODE
@@ -31,7 +37,6 @@ from bot.intake.codes import (
     MAX_CHILDREN_BUTTON,
     NO_INTERPRETER,
     NO_SERVICE,
-    OTHER_LANGUAGE,
     YES,
     real_services,
 )
@@ -91,13 +96,9 @@ async def done(turn: ClientTurn, key: str) -> Outcome:
                                   notice=turn.tr._("Please choose at least one."))
     # Stored in the order of the lists, not of the taps: every summary reads alike.
     chosen = [code for code in _ORDER[key]() if code in asked.selected]
+    setattr(intake, QUESTIONS[key].column, chosen)
     follow = None
-    if key == "topics":
-        intake.topics = chosen
-    elif key == "languages":
-        intake.languages = chosen
-    else:
-        intake.services = chosen
+    if key == "services":
         if real_services(chosen):
             follow = "helping"
         else:
@@ -107,7 +108,7 @@ async def done(turn: ClientTurn, key: str) -> Outcome:
 
 _ORDER = {
     "topics": lambda: list(TOPIC_BY_CODE),
-    "languages": lambda: [code for code in BY_CODE if code != "de"] + [OTHER_LANGUAGE],
+    "languages": lambda: list(SPOKEN),
     "services": lambda: list(CHOICES["services"]),
 }
 
@@ -116,11 +117,9 @@ async def _apply(turn: ClientTurn, intake: Intake, key: str, value: str) -> str 
     """Write one answer; returns the follow-up question it opens, if any."""
     if key == "town":
         return await _set_town(turn, intake, value)
-    simple = {"household": "household", "age": "age_group", "german": "german_level",
-              "helping": "services_helping", "residence": "residence"}
-    if key in simple:
+    if key in ("household", "age", "german", "helping", "residence"):  # stored as they come
         _check(value in CHOICES[key])
-        setattr(intake, simple[key], value)
+        setattr(intake, QUESTIONS[key].column, value)
         return "children" if key == "household" else None
     if key == "children":
         _check(value.isascii() and value.isdigit() and int(value) <= MAX_CHILDREN_BUTTON)
