@@ -85,13 +85,28 @@ OTHER_LANGUAGE = "other"
 NO_INTERPRETER = "no"
 YES, NO = "yes", "no"
 
-HOUSEHOLD_BY_CODE = by_code(HOUSEHOLDS)
-AGE_BY_CODE = by_code(AGE_GROUPS)
-GERMAN_BY_CODE = by_code(GERMAN_LEVELS)
-SERVICE_BY_CODE = by_code(SERVICES)
-HELPING_BY_CODE = by_code(HELPING)
-CONTACT_BY_CODE = by_code(CONTACTS)
-RESIDENCE_BY_CODE = by_code(RESIDENCE)
+LETTER: tuple[Choice, ...] = (
+    Choice(YES, N_("Yes"), "ja"),
+    Choice(NO, N_("No"), "nein"),
+)
+
+# The answers chosen from one of these lists, by the question's key (the keys of
+# bot.flows.client.intake_questions): what a stored code means, for the person and for staff.
+CHOICES: dict[str, dict[str, Choice]] = {
+    "household": by_code(HOUSEHOLDS),
+    "age": by_code(AGE_GROUPS),
+    "german": by_code(GERMAN_LEVELS),
+    "services": by_code(SERVICES),
+    "helping": by_code(HELPING),
+    "letter": by_code(LETTER),
+    "contact": by_code(CONTACTS),
+    "residence": by_code(RESIDENCE),
+}
+
+
+def chosen(question: str, code: str | None) -> Choice | None:
+    """The choice a stored code stands for; None without an answer or for an unknown code."""
+    return CHOICES[question].get(code or "")
 
 
 def real_services(codes: list[str] | None) -> list[str]:

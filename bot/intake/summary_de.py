@@ -13,18 +13,11 @@ from bot.catalogue.topics import TOPIC_BY_CODE
 from bot.flows.appointment_notices import WEEKDAYS, language_de
 from bot.i18n import isolate
 from bot.intake.codes import (
-    AGE_BY_CODE,
-    CONTACT_BY_CODE,
-    GERMAN_BY_CODE,
-    HELPING_BY_CODE,
-    HOUSEHOLD_BY_CODE,
     MAX_CHILDREN_BUTTON,
     NO_INTERPRETER,
     OTHER_LANGUAGE,
-    RESIDENCE_BY_CODE,
-    SERVICE_BY_CODE,
     YES,
-    Choice,
+    chosen,
     real_services,
 )
 from bot.intake.hints import (
@@ -57,15 +50,15 @@ def summary(intake: Intake, client: Client, context: Context) -> str:
         f"📍 Wohnort: {context.town_name or intake.town or MISSING}",
         f"📋 Themen: {topics_de(intake.topics)}",
         f"🏠 Haushalt: {_household(intake)}",
-        f"🎂 Alter: {_label(AGE_BY_CODE, intake.age_group)}",
+        f"🎂 Alter: {_label('age', intake.age_group)}",
         f"🗣 Sprachen: {_languages(intake.languages)} · Deutsch: "
-        f"{_label(GERMAN_BY_CODE, intake.german_level)} · Dolmetschung: "
+        f"{_label('german', intake.german_level)} · Dolmetschung: "
         f"{_interpreter(intake.interpreter)}",
         f"🤝 Andere Dienste: {_services(intake)}",
         f"✉️ Brief mit Frist: {_letter(intake)}",
         *_deadline_warning(intake, today),
         f"☎️ Kontakt gewünscht: {_contact(intake)}",
-        f"🪪 Aufenthalt: {_label(RESIDENCE_BY_CODE, intake.residence)}",
+        f"🪪 Aufenthalt: {_label('residence', intake.residence)}",
         *_note(intake),
         "",
         *_hint(intake),
@@ -99,10 +92,10 @@ def person_de(client: Client) -> str:
     return f"Person Nr. {client.id}"
 
 
-def _label(choices: dict[str, Choice], code: str | None) -> str:
+def _label(question: str, code: str | None) -> str:
     if code is None:
         return MISSING
-    choice = choices.get(code)
+    choice = chosen(question, code)
     return choice.german if choice else code
 
 
@@ -113,7 +106,7 @@ def topics_de(codes: list[str] | None) -> str:
 
 
 def _household(intake: Intake) -> str:
-    parts = [_label(HOUSEHOLD_BY_CODE, intake.household)]
+    parts = [_label("household", intake.household)]
     if intake.children is not None:
         if intake.children == 0:
             parts.append("keine Kinder")
@@ -144,8 +137,8 @@ def _services(intake: Intake) -> str:
     services = real_services(intake.services)
     if not services:
         return "keiner"
-    named = ", ".join(_label(SERVICE_BY_CODE, code) for code in services)
-    return f"{named} – hilft: {_label(HELPING_BY_CODE, intake.services_helping)}"
+    named = ", ".join(_label("services", code) for code in services)
+    return f"{named} – hilft: {_label('helping', intake.services_helping)}"
 
 
 def day_de(day: date) -> str:
@@ -178,7 +171,7 @@ def _deadline_warning(intake: Intake, today: date) -> list[str]:
 
 
 def _contact(intake: Intake) -> str:
-    label = _label(CONTACT_BY_CODE, intake.contact)
+    label = _label("contact", intake.contact)
     return f"{label}: {intake.phone}" if intake.phone else label
 
 

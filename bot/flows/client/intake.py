@@ -22,6 +22,7 @@ from bot.flows.client.booking_render import directed
 from bot.flows.client.intake_questions import (
     MAIN,
     MULTI,
+    QUESTIONS,
     Asked,
     ask,
     key_of,
@@ -31,7 +32,6 @@ from bot.flows.client.intake_render import SECTIONS, answer_lines
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, Reply, in_rows, rows
-from bot.intake.codes import real_services
 from storage import intakes as store
 from storage.clearing import takes_cases
 from storage.models import (
@@ -46,17 +46,8 @@ from storage.models import (
 
 def next_open(intake: Intake) -> str | None:
     """The first question without an answer, or None when everything is answered."""
-    unanswered = {
-        "town": intake.town is None, "topics": not intake.topics,
-        "household": intake.household is None, "children": intake.children is None,
-        "age": intake.age_group is None, "languages": not intake.languages,
-        "german": intake.german_level is None, "interpreter": intake.interpreter is None,
-        "services": intake.services is None,
-        "helping": bool(real_services(intake.services)) and intake.services_helping is None,
-        "letter": intake.letter is None, "contact": intake.contact is None,
-        "residence": intake.residence is None, "note": intake.note is None,
-    }
-    return next((key for key, missing in unanswered.items() if missing), None)
+    return next((key for key, question in QUESTIONS.items() if question.unanswered(intake)),
+                None)
 
 
 # --- entry points -------------------------------------------------------------------------
@@ -133,8 +124,7 @@ def asked_from(data: dict[str, Any]) -> Asked:
 
 
 def _first_selection(turn: ClientTurn, intake: Intake, key: str) -> tuple[str, ...]:
-    current = {"topics": intake.topics, "languages": intake.languages,
-               "services": intake.services}[key]
+    current = getattr(intake, QUESTIONS[key].column)
     if current is None and key == "languages" and turn.language != "de":
         return (turn.language,)  # the language of this chat, ticked to start with
     return tuple(current or ())

@@ -22,22 +22,21 @@ from bot.flows.client.intake import (
     show_summary,
 )
 from bot.flows.client.intake_input import find_town, parse_deadline, parse_phone
-from bot.flows.client.intake_questions import DATE_EXAMPLE, MULTI, NOTE_LIMIT
+from bot.flows.client.intake_questions import (
+    DATE_EXAMPLE,
+    MULTI,
+    NOTE_LIMIT,
+    QUESTIONS,
+    SPOKEN,
+)
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Outcome
 from bot.i18n import BY_CODE
 from bot.intake.codes import (
-    AGE_BY_CODE,
-    CONTACT_BY_CODE,
-    GERMAN_BY_CODE,
-    HELPING_BY_CODE,
-    HOUSEHOLD_BY_CODE,
+    CHOICES,
     MAX_CHILDREN_BUTTON,
     NO_INTERPRETER,
     NO_SERVICE,
-    OTHER_LANGUAGE,
-    RESIDENCE_BY_CODE,
-    SERVICE_BY_CODE,
     YES,
     real_services,
 )
@@ -97,13 +96,9 @@ async def done(turn: ClientTurn, key: str) -> Outcome:
                                   notice=turn.tr._("Please choose at least one."))
     # Stored in the order of the lists, not of the taps: every summary reads alike.
     chosen = [code for code in _ORDER[key]() if code in asked.selected]
+    setattr(intake, QUESTIONS[key].column, chosen)
     follow = None
-    if key == "topics":
-        intake.topics = chosen
-    elif key == "languages":
-        intake.languages = chosen
-    else:
-        intake.services = chosen
+    if key == "services":
         if real_services(chosen):
             follow = "helping"
         else:
@@ -113,8 +108,8 @@ async def done(turn: ClientTurn, key: str) -> Outcome:
 
 _ORDER = {
     "topics": lambda: list(TOPIC_BY_CODE),
-    "languages": lambda: [code for code in BY_CODE if code != "de"] + [OTHER_LANGUAGE],
-    "services": lambda: list(SERVICE_BY_CODE),
+    "languages": lambda: list(SPOKEN),
+    "services": lambda: list(CHOICES["services"]),
 }
 
 
@@ -122,14 +117,9 @@ async def _apply(turn: ClientTurn, intake: Intake, key: str, value: str) -> str 
     """Write one answer; returns the follow-up question it opens, if any."""
     if key == "town":
         return await _set_town(turn, intake, value)
-    simple = {"household": (HOUSEHOLD_BY_CODE, "household"), "age": (AGE_BY_CODE, "age_group"),
-              "german": (GERMAN_BY_CODE, "german_level"),
-              "helping": (HELPING_BY_CODE, "services_helping"),
-              "residence": (RESIDENCE_BY_CODE, "residence")}
-    if key in simple:
-        allowed, column = simple[key]
-        _check(value in allowed)
-        setattr(intake, column, value)
+    if key in ("household", "age", "german", "helping", "residence"):  # stored as they come
+        _check(value in CHOICES[key])
+        setattr(intake, QUESTIONS[key].column, value)
         return "children" if key == "household" else None
     if key == "children":
         _check(value.isascii() and value.isdigit() and int(value) <= MAX_CHILDREN_BUTTON)
@@ -138,14 +128,14 @@ async def _apply(turn: ClientTurn, intake: Intake, key: str, value: str) -> str 
         _check(value == NO_INTERPRETER or (value in BY_CODE and value != "de"))
         intake.interpreter = value
     elif key == "letter":
-        _check(value in (YES, "no"))
+        _check(value in CHOICES["letter"])
         if value == YES:
             return "deadline"  # written with its date
         intake.letter, intake.letter_deadline = "no", None
     elif key == "deadline":
         _set_deadline(turn, intake, value)
     elif key == "contact":
-        _check(value in CONTACT_BY_CODE)
+        _check(value in CHOICES["contact"])
         if value == "phone":
             return "phone"  # written with the number
         intake.contact, intake.phone = value, None

@@ -9,18 +9,11 @@ from bot.catalogue.routing import CatalogueIndex
 from bot.catalogue.topics import TOPIC_BY_CODE
 from bot.i18n import BY_CODE, N_, Translator, isolate
 from bot.intake.codes import (
-    AGE_BY_CODE,
-    CONTACT_BY_CODE,
-    GERMAN_BY_CODE,
-    HELPING_BY_CODE,
-    HOUSEHOLD_BY_CODE,
     MAX_CHILDREN_BUTTON,
     NO_INTERPRETER,
     OTHER_LANGUAGE,
-    RESIDENCE_BY_CODE,
-    SERVICE_BY_CODE,
     YES,
-    Choice,
+    chosen,
     real_services,
 )
 from storage.models import Intake
@@ -49,14 +42,14 @@ def answer_lines(intake: Intake, tr: Translator, index: CatalogueIndex) -> list[
         "town": _town(intake, index),
         "topics": _topics(intake, tr),
         "household": _household(intake, tr),
-        "age": _choice(AGE_BY_CODE, intake.age_group, tr),
+        "age": _choice("age", intake.age_group, tr),
         "languages": _languages(intake.languages, tr),
-        "german": _choice(GERMAN_BY_CODE, intake.german_level, tr),
+        "german": _choice("german", intake.german_level, tr),
         "interpreter": _interpreter(intake.interpreter, tr),
         "services": _services(intake, tr),
         "letter": _letter(intake, tr),
         "contact": _contact(intake, tr),
-        "residence": _choice(RESIDENCE_BY_CODE, intake.residence, tr),
+        "residence": _choice("residence", intake.residence, tr),
         "note": intake.note or MISSING,
     }
     return [f"• {tr._(label)}: {values[key]}" for key, label in SECTIONS]
@@ -67,8 +60,8 @@ def _town(intake: Intake, index: CatalogueIndex) -> str:
     return town.name if town else (intake.town or MISSING)
 
 
-def _choice(choices: dict[str, Choice], code: str | None, tr: Translator) -> str:
-    choice = choices.get(code or "")
+def _choice(question: str, code: str | None, tr: Translator) -> str:
+    choice = chosen(question, code)
     return tr._(choice.label) if choice else MISSING
 
 
@@ -79,7 +72,7 @@ def _topics(intake: Intake, tr: Translator) -> str:
 
 
 def _household(intake: Intake, tr: Translator) -> str:
-    parts = [_choice(HOUSEHOLD_BY_CODE, intake.household, tr)]
+    parts = [_choice("household", intake.household, tr)]
     children = intake.children
     if children == 0:
         parts.append(tr._("No children"))
@@ -111,9 +104,9 @@ def _services(intake: Intake, tr: Translator) -> str:
         return MISSING
     services = real_services(intake.services)
     if not services:
-        return _choice(SERVICE_BY_CODE, "none", tr)
-    named = ", ".join(_choice(SERVICE_BY_CODE, code, tr) for code in services)
-    return f"{named} ({_choice(HELPING_BY_CODE, intake.services_helping, tr)})"
+        return _choice("services", "none", tr)
+    named = ", ".join(_choice("services", code, tr) for code in services)
+    return f"{named} ({_choice('helping', intake.services_helping, tr)})"
 
 
 def _letter(intake: Intake, tr: Translator) -> str:
@@ -132,5 +125,5 @@ def _long_date(intake: Intake, tr: Translator) -> str:
 
 
 def _contact(intake: Intake, tr: Translator) -> str:
-    label = _choice(CONTACT_BY_CODE, intake.contact, tr)
+    label = _choice("contact", intake.contact, tr)
     return f"{label}: {isolate(intake.phone, tr.rtl)}" if intake.phone else label
