@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from bot.catalogue.model import Office, Region, Town
 from bot.catalogue.routing import CatalogueIndex
 from bot.catalogue.topics import OFFICE_TYPES, TOPICS
-from bot.flows.client.finder_render import render_place
+from bot.flows.client.finder.render import render_place
 from bot.i18n import LANGUAGES, load_all_catalogs, translator
 
 HOURS = ["Mo-Fr 08:30-12:00; PH off", "Mo-Th 08:00-12:00,14:00-16:00; Fr 08:00-12:00; PH off",

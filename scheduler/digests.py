@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.events import BotKind
-from bot.flows.staff.digest_content import compose, since_of
-from bot.flows.staff.digest_schedule import OFF, due_moment, is_working_day
+from bot.flows.staff.digest.content import compose, since_of
+from bot.flows.staff.digest.schedule import OFF, due_moment, is_working_day
 from bot.flows.staff.local_days import day_bounds, local_date
 from scheduler.clock import Clock
 from storage import audit, outbox

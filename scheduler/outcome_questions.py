@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.events import BotKind
-from bot.flows.staff.outcome_question import question_buttons, question_text
+from bot.flows.staff.outcomes.question import question_buttons, question_text
 from scheduler.clock import Clock
 from storage import audit, outbox
 from storage.db import Database

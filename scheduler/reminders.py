@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogue.cache import CatalogueCache
-from bot.flows.client.reminders import reminder
+from bot.flows.client.appointments.reminders import reminder
 from bot.flows.events import BotKind
 from scheduler.clock import Clock
 from storage import outbox, reminders

@@ -1,6 +1,6 @@
 """The rows of the monthly statistics export, as codes and numbers; the staff bot's
-export_files.py labels them in German and writes CSV or XLSX. Read only; callers own the
-transaction.
+export (bot/flows/staff/export/files.py) labels them in German and writes CSV or XLSX. Read
+only; callers own the transaction.
 
 Sheet "Beratungen" (one row per town and case manager, plus totals), in this order:
 - for each town (by name, entries without a town last): a PERSON row per member who counted

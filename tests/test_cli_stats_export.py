@@ -120,7 +120,7 @@ def test_the_file_writer_imports_on_its_own():
     from pathlib import Path
 
     root = Path(__file__).parent.parent
-    done = subprocess.run([sys.executable, "-c", "import bot.flows.staff.export_files"],
+    done = subprocess.run([sys.executable, "-c", "import bot.flows.staff.export.files"],
                           cwd=root, capture_output=True, text=True, timeout=60,
                           env={"PYTHONPATH": str(root), "PATH": ""})
     assert done.returncode == 0, done.stderr

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.flows.staff.digest_schedule import opens_the_week
-from bot.flows.staff.digest_text import pack
+from bot.flows.staff.digest.schedule import opens_the_week
+from bot.flows.staff.digest.text import pack
 from scheduler.clock import FixedClock
 from scheduler.digests import send_due_digests
 from storage.appointments import cancel

@@ -204,7 +204,7 @@ async def test_the_clearing_digest_lists_what_waits_longest_first(sqlite_db, mon
 def test_the_time_follows_the_local_clock_across_the_change_to_summer_time():
     from datetime import date
 
-    from bot.flows.staff.digest_schedule import due_moment
+    from bot.flows.staff.digest.schedule import due_moment
     from storage.models import StaffMember
 
     someone = StaffMember(digest_time=None)

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import SANDBOX_ADMIN_ID, SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN, System
-from bot.flows.staff import referral_ask
+from bot.flows.staff.referral import ask as referral_ask
 from bot.i18n import translator
 from bot.sandbox.state import SimUser
 from tests.test_end_to_end import button_data, press, sandbox_settings, say

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import SANDBOX_ADMIN_ID, SANDBOX_STAFF_TOKEN, System
-from bot.flows.staff import registration, texts
+from bot.flows.staff import texts
+from bot.flows.staff.accounts import registration
 from bot.sandbox.state import SimUser
 from storage.invitations import create_invitation
 from storage.models import ShortConsultation, StaffMember, StaffRole

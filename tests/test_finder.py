@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.catalogue.samples import RBK
-from bot.flows.client.finder_render import RLM
+from bot.flows.client.finder.render import RLM
 from bot.flows.engine import FlowEngine
 from bot.i18n import FSI, PDI, translator
 from scheduler.clock import FixedClock

@@ -13,7 +13,7 @@ from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.intake_clearing import HANDED_ON
 from bot.flows.staff import texts
-from bot.flows.staff.intake_access import NOT_FOUND
+from bot.flows.staff.clearing.access import NOT_FOUND
 from bot.i18n import translator
 from storage import clearing
 from storage import intakes as store

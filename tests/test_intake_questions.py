@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 
 from bot.flows.actions import parse_action
-from bot.flows.client.intake import next_open
-from bot.flows.client.intake_questions import KEYS, MAIN, MULTI, QUESTIONS, Asked, ask
-from bot.flows.client.intake_render import SECTIONS
+from bot.flows.client.intake.flow import next_open
+from bot.flows.client.intake.questions import KEYS, MAIN, MULTI, QUESTIONS, Asked, ask
+from bot.flows.client.intake.render import SECTIONS
 from bot.flows.events import Reply
 from bot.i18n import LANGUAGES, translator
 from storage.models import Intake

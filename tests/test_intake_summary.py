@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.flows.client.intake_input import parse_deadline, parse_phone
+from bot.flows.client.intake.input import parse_deadline, parse_phone
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.i18n import FSI, PDI

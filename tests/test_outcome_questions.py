@@ -13,9 +13,9 @@ from bot.catalogue.topics import TOPICS
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
-from bot.flows.staff import outcome_answers as answers
 from bot.flows.staff import texts
-from bot.flows.staff.appointment_actions import ALREADY, NOT_STARTED, NOT_YOURS
+from bot.flows.staff.appointments.actions import ALREADY, NOT_STARTED, NOT_YOURS
+from bot.flows.staff.outcomes import answers
 from scheduler.clock import FixedClock
 from scheduler.outcome_questions import ask_after_appointments
 from storage.db import Database

@@ -10,12 +10,13 @@ from datetime import timedelta
 import pytest
 
 from bot.deep_links import MAX_PAYLOAD, is_payload
-from bot.flows.client.invitation import PROBLEMS
+from bot.flows.client.onboarding.invitation import PROBLEMS
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
-from bot.flows.staff import referral_ask, texts
-from bot.flows.staff.intake_access import NOT_FOUND
-from bot.flows.staff.referral import NOTE_TOO_LONG, WRONG_STEP
+from bot.flows.staff import texts
+from bot.flows.staff.clearing.access import NOT_FOUND
+from bot.flows.staff.referral import ask as referral_ask
+from bot.flows.staff.referral.flow import NOTE_TOO_LONG, WRONG_STEP
 from bot.i18n import translator
 from storage import digests
 from storage.models import ClientOrigin, IntakeSource, IntakeStatus

@@ -8,7 +8,8 @@ import pytest
 
 from bot.appointments.availability import free_options, workplaces_for_town
 from bot.flows.events import BotKind
-from bot.flows.staff import absence, period, texts
+from bot.flows.staff import period, texts
+from bot.flows.staff.appointments import absence
 from bot.flows.staff.period import PeriodError, parse_period
 from storage.models import AppointmentKind
 from tests.helpers import actions, text

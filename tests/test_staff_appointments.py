@@ -6,7 +6,7 @@ import pytest
 
 from bot.flows.events import BotKind
 from bot.flows.staff import texts
-from bot.flows.staff.appointment_actions import (
+from bot.flows.staff.appointments.actions import (
     ALREADY,
     ASK_CANCEL,
     KEPT,

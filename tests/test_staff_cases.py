@@ -10,7 +10,8 @@ from sqlalchemy import select
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
-from bot.flows.staff import cases, texts
+from bot.flows.staff import texts
+from bot.flows.staff.cases import flow as cases
 from storage.models import CmCase, StaffMember, StaffRole
 from tests.conftest import Chat
 from tests.helpers import actions, all_rows, text

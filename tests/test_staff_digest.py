@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.flows.events import BotKind
-from bot.flows.staff import digest, texts
+from bot.flows.staff import texts
+from bot.flows.staff.digest import command as digest
 from scheduler.clock import FixedClock
 from scheduler.digests import send_due_digests
 from storage.models import StaffRole

@@ -16,8 +16,9 @@ from bot.catalogue.samples import RBK
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind, Outcome
-from bot.flows.staff import export, scope, texts
-from bot.flows.staff.export_files import MIME_TYPES
+from bot.flows.staff import scope, texts
+from bot.flows.staff.export import command as export
+from bot.flows.staff.export.files import MIME_TYPES
 from storage.appointments import close
 from storage.catalogue_io import import_catalogue
 from storage.demand import count_demand

@@ -13,7 +13,9 @@ from bot.catalogue.samples import RBK
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
-from bot.flows.staff import accounts, registration, texts
+from bot.flows.staff import texts
+from bot.flows.staff.accounts import manage as accounts
+from bot.flows.staff.accounts import registration
 from storage.catalogue_io import import_catalogue
 from storage.invitations import (
     CODE_BYTES,

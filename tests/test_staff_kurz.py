@@ -12,7 +12,8 @@ from bot.catalogue.samples import RBK
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind, Outcome
-from bot.flows.staff import kurz, texts
+from bot.flows.staff import texts
+from bot.flows.staff.kurz import flow as kurz
 from storage.catalogue_io import import_catalogue
 from storage.models import ShortConsultation, StaffMember, StaffRole
 from tests.conftest import Chat

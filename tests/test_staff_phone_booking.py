@@ -9,7 +9,10 @@ from sqlalchemy import select
 
 from bot.catalogue.samples import RBK
 from bot.flows.events import BotKind
-from bot.flows.staff import phone_booking, phone_booking_ask, phone_booking_book, texts
+from bot.flows.staff import texts
+from bot.flows.staff.phone_booking import ask as phone_booking_ask
+from bot.flows.staff.phone_booking import book as phone_booking_book
+from bot.flows.staff.phone_booking import flow as phone_booking
 from bot.flows.staff.phone_input import NAME_EMPTY, NAME_TOO_LONG, PHONE_CHARACTERS, PHONE_DIGITS
 from storage.appointments import book
 from storage.catalogue_io import import_catalogue

@@ -8,7 +8,9 @@ import pytest
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
-from bot.flows.staff import accounts, kurz, texts
+from bot.flows.staff import texts
+from bot.flows.staff.accounts import manage as accounts
+from bot.flows.staff.kurz import flow as kurz
 from storage.models import StaffMember, StaffRole
 from tests.conftest import Chat
 from tests.helpers import actions, text

@@ -8,7 +8,8 @@ from bot.catalogue.samples import RBK
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
-from bot.flows.staff import stats, texts
+from bot.flows.staff import texts
+from bot.flows.staff.stats import command as stats
 from storage.appointments import close
 from storage.catalogue_io import import_catalogue
 from storage.models import Appointment, AppointmentStatus, StaffMember, StaffRole

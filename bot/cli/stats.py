@@ -32,7 +32,7 @@ def stats() -> None:
 def stats_export(month: str, fmt: str, region_id: str | None, output: str | None) -> None:
     """Write a month's statistics: one row per town and case manager, a column per topic
     and per channel, totals; the XLSX adds the finder's anonymous demand."""
-    from bot.flows.staff.export_files import Format, file_name, render
+    from bot.flows.staff.export.files import Format, file_name, render
 
     chosen = _month_option(month)
     kind: Format = "csv" if fmt == "csv" else "xlsx"

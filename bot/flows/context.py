@@ -41,8 +41,8 @@ class FlowSettings:
 # A case manager's current town for Kurzberatungen stays while they count, look at /stats or
 # book, until they change it or the state expires (state_ttl after the last message).
 KURZ_TOWN = "kurz_town"
-# A client who opened a link (invitation.py) keeps what it carried through the language choice
-# and the privacy notice, until they answer the notice.
+# A client who opened a link (client/onboarding/invitation.py) keeps what it carried through
+# the language choice and the privacy notice, until they answer the notice.
 INVITATION = "invitation"  # the id of a personal invitation, never its token
 TOWN_HINT = "town_hint"  # the town of the flyer they scanned
 STICKY_KEYS = frozenset({KURZ_TOWN, INVITATION, TOWN_HINT})

@@ -91,7 +91,7 @@ LETTER: tuple[Choice, ...] = (
 )
 
 # The answers chosen from one of these lists, by the question's key (the keys of
-# bot.flows.client.intake_questions): what a stored code means, for the person and for staff.
+# bot.flows.client.intake.questions): what a stored code means, for the person and for staff.
 CHOICES: dict[str, dict[str, Choice]] = {
     "household": by_code(HOUSEHOLDS),
     "age": by_code(AGE_GROUPS),

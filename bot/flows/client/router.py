@@ -6,20 +6,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from bot.flows.actions import parse_action
-from bot.flows.client import (
-    booking,
-    finder,
-    intake,
-    intake_answers,
-    invitation,
-    menu,
-    my_appointments,
-    onboarding,
-    personal_data,
-    reminders,
-    steps,
-)
-from bot.flows.client.intake_questions import key_of
+from bot.flows.client import menu, steps
+from bot.flows.client.appointments import mine as my_appointments
+from bot.flows.client.appointments import reminders
+from bot.flows.client.booking import flow as booking
+from bot.flows.client.finder import flow as finder
+from bot.flows.client.intake import answers as intake_answers
+from bot.flows.client.intake import flow as intake
+from bot.flows.client.intake.questions import key_of
+from bot.flows.client.my_data import flow as personal_data
+from bot.flows.client.onboarding import flow as onboarding
+from bot.flows.client.onboarding import invitation
 from bot.flows.client.turn import ClientTurn
 from bot.flows.context import FlowContext
 from bot.flows.events import EventKind, Outcome

@@ -14,7 +14,7 @@ BOOK_NAME = "book_name"
 BOOK_INTERPRETER = "book_interpreter"
 BOOK_CONFIRM = "book_confirm"
 CONFIRM_CANCEL = "confirm_cancel"
-# The intake: one step per question, "intake_<question>" (see intake_questions.step), and:
+# The intake: one step per question, "intake_<question>" (see intake.questions.step), and:
 INTAKE_SUMMARY = "intake_summary"
 INTAKE_WITHDRAW = "intake_withdraw"
 # Someone who had agreed before opened a personal invitation: add the referral to their data?

@@ -10,28 +10,24 @@ from zoneinfo import ZoneInfo
 from bot.flows.actions import action, parse_action
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, EventKind, Outcome, Reply, rows
-from bot.flows.staff import (
-    absence,
-    accounts,
-    agenda,
-    appointment_actions,
-    cases,
-    clearing,
-    digest,
-    export,
-    intakes,
-    kurz,
-    outcome_answers,
-    phone_booking,
-    phone_booking_book,
-    referral,
-    referral_send,
-    registration,
-    stats,
-    steps,
-    texts,
-)
+from bot.flows.staff import steps, texts
 from bot.flows.staff.access import Permission, allowed
+from bot.flows.staff.accounts import manage as accounts
+from bot.flows.staff.accounts import registration
+from bot.flows.staff.appointments import absence, agenda
+from bot.flows.staff.appointments import actions as appointment_actions
+from bot.flows.staff.cases import flow as cases
+from bot.flows.staff.clearing import command as clearing
+from bot.flows.staff.clearing import intakes
+from bot.flows.staff.digest import command as digest
+from bot.flows.staff.export import command as export
+from bot.flows.staff.kurz import flow as kurz
+from bot.flows.staff.outcomes import answers as outcome_answers
+from bot.flows.staff.phone_booking import book as phone_booking_book
+from bot.flows.staff.phone_booking import flow as phone_booking
+from bot.flows.staff.referral import flow as referral
+from bot.flows.staff.referral import send as referral_send
+from bot.flows.staff.stats import command as stats
 from storage.models import StaffMember
 
 Command = Callable[[FlowContext, StaffMember], Awaitable[Outcome]]
@@ -79,7 +75,7 @@ _APPOINTMENT_ACTIONS: dict[str, ActionHandler] = {
     "cancel": appointment_actions.ask_cancel,
     "cancel_yes": appointment_actions.confirm_cancel,
     "cancel_no": appointment_actions.keep,
-    # The question after an appointment (outcome_answers.py).
+    # The question after an appointment (outcomes/answers.py).
     "oc_ask": outcome_answers.ask_again,
     "oc_att": outcome_answers.attended,
     "oc_miss": outcome_answers.missed,

@@ -20,7 +20,7 @@ REGISTER_NAME = "register_name"
 KURZ = "kurz"
 # /einladen: role, region and towns chosen so far.
 INVITE = "invite"
-# /vermitteln and /meldung (referral_ask.py), in order; hand-overs add reasons, areas, note.
+# /vermitteln and /meldung (referral/ask.py), in order; hand-overs add reasons, areas, note.
 REFER_AGREED = "ref_agreed"
 REFER_ALIAS = "ref_alias"
 REFER_TOWN = "ref_town"

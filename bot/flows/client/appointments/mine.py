@@ -1,0 +1,76 @@
+""""My appointments": the person's upcoming appointments, each with cancel and another time."""
+
+from __future__ import annotations
+
+from bot.flows import appointment_notices, notify
+from bot.flows.actions import action
+from bot.flows.client import steps
+from bot.flows.client.booking import flow as booking
+from bot.flows.client.booking.render import directed, summary_lines
+from bot.flows.client.menu import back_to_menu, menu, stale_button
+from bot.flows.client.turn import ClientTurn
+from bot.flows.events import Button, Outcome, rows
+from storage import appointments as store
+from storage.models import StaffMember
+
+
+async def show(turn: ClientTurn) -> Outcome:
+    tr = turn.tr
+    if turn.client is None:
+        text = tr._("You have no appointments. To book one, we must save your data first.")
+        return Outcome([turn.reply(text, rows(
+            [Button(tr._("Book an appointment"), action("book"))], *back_to_menu(turn)))])
+    ctx = turn.ctx
+    upcoming = await store.upcoming_for_client(ctx.session, turn.client.id, ctx.clock.now())
+    ctx.conversation.go(steps.MENU)
+    if not upcoming:
+        return Outcome([turn.reply(tr._("You have no appointments."), rows(
+            [Button(tr._("Book an appointment"), action("book"))], *back_to_menu(turn)))])
+    index = await ctx.catalogue.index(ctx.session)
+    replies = [turn.reply(tr.ngettext("You have {n} appointment:", "You have {n} appointments:",
+                                      len(upcoming)))]
+    for appointment in upcoming:
+        lines = summary_lines(tr, appointment.starts_at, appointment.ends_at,
+                              index.offices.get(appointment.office_id),
+                              appointment.interpreter_language)
+        buttons = rows([Button(tr._("Cancel"), action("acancel", str(appointment.id))),
+                        Button(tr._("Another time"), action("amove", str(appointment.id)))])
+        replies.append(turn.reply(directed(lines, tr), buttons))
+    replies.append(menu(turn))
+    return Outcome(replies)
+
+
+async def ask_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
+    appointment = await booking.own_open(turn, appointment_id)
+    if appointment is None:
+        return await booking.not_found(turn)
+    tr = turn.tr
+    turn.ctx.conversation.go(steps.CONFIRM_CANCEL, appointment=appointment.id)
+    text = tr._("Do you really want to cancel your appointment on {date} at {time}?",
+                date=tr.date(appointment.starts_at), time=tr.time(appointment.starts_at))
+    return Outcome([turn.reply(text, rows(
+        [Button(tr._("Yes, cancel it"), action("acancelok", str(appointment.id)))],
+        [Button(tr._("No, keep it"), action("appointments"))]))])
+
+
+async def confirm_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
+    ctx = turn.ctx
+    if ctx.conversation.step != steps.CONFIRM_CANCEL \
+            or str(ctx.conversation.data.get("appointment")) != appointment_id:
+        return await stale_button(turn)
+    appointment = await booking.own_open(turn, appointment_id)
+    if appointment is None:
+        return await booking.not_found(turn)
+    assert turn.client is not None
+    await store.cancel(ctx.session, appointment, by="client", now=ctx.clock.now())
+    member = await ctx.session.get(StaffMember, appointment.staff_member_id)
+    if member is not None:
+        index = await ctx.catalogue.index(ctx.session)
+        notify.to_staff(ctx, member, appointment_notices.cancelled(
+            appointment, turn.client, index.office_name(appointment.office_id),
+            ctx.settings.timezone))
+    tr = turn.tr
+    done = turn.reply(tr._("Your appointment on {date} at {time} is cancelled.",
+                           date=tr.date(appointment.starts_at),
+                           time=tr.time(appointment.starts_at)), edit=True)
+    return Outcome([done, menu(turn)])

@@ -1,0 +1,1 @@
+"""/fall: KIM case management cases, counted anonymously per case manager (`flow`)."""

@@ -1,0 +1,2 @@
+"""/kurz: count a Kurzberatung in three taps, anonymously (`flow.start`, "same again",
+undo)."""
