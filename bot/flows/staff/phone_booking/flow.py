@@ -1,5 +1,5 @@
 """/termin: a case manager books for a person who phoned. Name -> phone -> language -> town ->
-kind -> channel (follow-ups) -> interpreter -> day -> time -> confirm (the book module beside this one).
+kind -> channel (follow-ups) -> interpreter -> day -> time -> confirm (book.py).
 
 Every button is checked against the step the conversation is in and against the values it
 may carry; a button from another step or with anything else changes nothing.
