@@ -14,7 +14,7 @@ exactly as with plain aiosqlite: the same sqlite3 connection settings, the same 
 before the first write, SAVEPOINTs and IntegrityErrors pass through unchanged. Only the number
 of hand-offs changes. Commit and rollback stay one hop each, as in aiosqlite. It relies on
 aiosqlite 0.22's private `Connection._execute`, `_conn` and `_thread` (pinned in pyproject.toml;
-tests/test_sqlite_driver.py fails if they change).
+tests/storage/test_sqlite_driver.py fails if they change).
 
 Trade-off: a cursor holds all its rows in memory, so a server-side (streaming) result is read
 whole. The SQLAlchemy adapter fetches everything for ordinary results anyway, and kimbot

@@ -154,3 +154,21 @@ def chat_factory(engine):
              bot: BotKind = BotKind.CLIENT) -> Chat:
         return Chat(engine, user_id, language_code, bot)
     return make
+
+
+@pytest.fixture
+async def booking_engine(sqlite_db, clock) -> FlowEngine:
+    """The sample Kreis, with one case manager in Odenthal on Tuesday and Thursday mornings."""
+    from bot.catalogue.samples import RBK
+    from storage.catalogue_io import import_catalogue
+    from storage.models import CaseManagerWorkplace, StaffRole
+    from storage.repositories import Staff
+    from tests.support.booking import MANAGER_CHAT  # it imports Chat from here
+
+    await import_catalogue(sqlite_db, [RBK], clock.now())
+    async with sqlite_db.transaction() as session:
+        manager = await Staff(session).add(MANAGER_CHAT, "Frau Case", StaffRole.CASE_MANAGER,
+                                           clock.now())
+        session.add(CaseManagerWorkplace(staff_member_id=manager.id, office_id="kim-odenthal",
+                                         towns=["odenthal"], working_hours="Tu,Th 09:00-12:00"))
+    return FlowEngine(sqlite_db, clock)

@@ -9,7 +9,7 @@ import pytest
 from bot.app import SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN, System
 from bot.cli.common import LIBRARY_FLOORS, configure_logging
 from bot.sandbox.state import SimUser
-from tests.test_end_to_end import sandbox_settings
+from tests.support.sandbox import sandbox_settings
 
 SECRET_TEXT = "mein-asylbescheid-geheim-4711"
 

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from bot.qr import qr_modules, qr_png
-from tests.qr_decode import decode
+from tests.support.qr import decode
 
 LINK = "https://t.me/kim_rbk_test_bot?start=rABC123-xyz_0"
 
@@ -27,7 +27,7 @@ def test_qr_png_decodes_to_its_data(scale, border):
 def test_error_correction_is_at_least_m():
     from PIL import Image
 
-    from tests.qr_decode import require_zxing
+    from tests.support.qr import require_zxing
 
     for data in (LINK, "t", "x" * 300):
         image = Image.open(io.BytesIO(qr_png(data, scale=4)))

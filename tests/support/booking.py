@@ -1,0 +1,45 @@
+"""Booking in the client bot, step by step, for tests: a consented chat and Tuesday in Odenthal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.flows.engine import FlowEngine
+from bot.flows.events import Outcome
+from tests.conftest import Chat
+from tests.support.common import actions, text
+
+MANAGER_CHAT = 9001
+TUESDAY = "20261124"
+# Tuesday 24 November 2026, 09:00 in Berlin, as minutes since the epoch (the button data).
+TUESDAY_NINE = int(datetime(2026, 11, 24, 8, 0, tzinfo=UTC).timestamp()) // 60
+
+
+async def consented(engine: FlowEngine, user_id: int, language: str = "ar") -> Chat:
+    chat = Chat(engine, user_id, language)
+    await chat.send("/start")
+    await chat.press(f"lang:{language}")
+    await chat.press("consent:yes")
+    return chat
+
+
+def book_button(outcome: Outcome) -> str:
+    """The check screen's Book button (it names the time it confirms)."""
+    found = [a for a in actions(outcome) if a.startswith("bok:")]
+    assert len(found) == 1, text(outcome)
+    return found[0]
+
+
+async def book_tuesday(chat: Chat, minutes: int = TUESDAY_NINE, name: str | None = "Amal",
+                       interpreter: str | None = "ar") -> Outcome:
+    """From "Book" to the confirmation, choosing Odenthal, Tuesday and the given time."""
+    first = await chat.press("book")
+    if "btown:odenthal" in actions(first):
+        await chat.press("btown:odenthal")
+    await chat.press(f"bday:{TUESDAY}")
+    outcome = await chat.press(f"btime:{minutes}")
+    if name is not None and any(a == "bnoname" for a in actions(outcome)):
+        outcome = await chat.send(name)
+    if interpreter is not None and any(a.startswith("binterp:") for a in actions(outcome)):
+        outcome = await chat.press(f"binterp:{interpreter}")
+    return await chat.press(book_button(outcome))
