@@ -4,7 +4,6 @@ clock, and a small driver that talks to the flow engine like a chat would."""
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -12,23 +11,19 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.catalogue.samples import RBK
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
-from bot.flows.events import BotKind, Event, EventKind, Outcome
+from bot.flows.events import BotKind
 from scheduler.clock import FixedClock
+from storage.catalogue_io import import_catalogue
 from storage.db import Database
 from storage.migrate import upgrade_async
-
-# Set by .ci/run: a PostgreSQL server on loopback whose user may create databases.
-POSTGRES_URL = os.environ.get("KIMBOT_TEST_POSTGRES_URL")
-# Set by .ci/run: a test that would be skipped for a missing server or browser fails instead.
-REQUIRE_ALL = os.environ.get("KIMBOT_TEST_REQUIRE_ALL") == "1"
-
-
-def skip_or_fail(reason: str) -> None:
-    if REQUIRE_ALL:
-        pytest.fail(f"{reason} (KIMBOT_TEST_REQUIRE_ALL=1)")
-    pytest.skip(reason)
+from storage.models import CaseManagerWorkplace, StaffRole
+from storage.repositories import Staff
+from tests.support.booking import MANAGER_CHAT
+from tests.support.chat import Chat
+from tests.support.needs import POSTGRES_URL, skip_or_fail
 
 
 @pytest.fixture
@@ -125,29 +120,6 @@ def engine(sqlite_db, clock) -> FlowEngine:
     return FlowEngine(sqlite_db, clock, FlowSettings())
 
 
-class Chat:
-    """One person writing to a bot, for flow tests without any network."""
-
-    def __init__(self, engine: FlowEngine, user_id: int, language_code: str | None = "ar",
-                 bot: BotKind = BotKind.CLIENT) -> None:
-        self.engine, self.user_id, self.language_code, self.bot = (
-            engine, user_id, language_code, bot)
-
-    async def send(self, text: str) -> Outcome:
-        return await self.engine.handle(Event.from_text(
-            self.bot, self.user_id, self.user_id, text, self.language_code))
-
-    async def press(self, action: str, message_id: int = 1) -> Outcome:
-        return await self.engine.handle(Event(
-            self.bot, self.user_id, self.user_id, EventKind.ACTION, self.language_code,
-            action=action, message_id=message_id))
-
-    async def send_unsupported(self, kind: str = "photo") -> Outcome:
-        return await self.engine.handle(Event(
-            self.bot, self.user_id, self.user_id, EventKind.UNSUPPORTED, self.language_code,
-            content_type=kind))
-
-
 @pytest.fixture
 def chat_factory(engine):
     def make(user_id: int = 4242, language_code: str | None = "ar",
@@ -159,12 +131,6 @@ def chat_factory(engine):
 @pytest.fixture
 async def booking_engine(sqlite_db, clock) -> FlowEngine:
     """The sample Kreis, with one case manager in Odenthal on Tuesday and Thursday mornings."""
-    from bot.catalogue.samples import RBK
-    from storage.catalogue_io import import_catalogue
-    from storage.models import CaseManagerWorkplace, StaffRole
-    from storage.repositories import Staff
-    from tests.support.booking import MANAGER_CHAT  # it imports Chat from here
-
     await import_catalogue(sqlite_db, [RBK], clock.now())
     async with sqlite_db.transaction() as session:
         manager = await Staff(session).add(MANAGER_CHAT, "Frau Case", StaffRole.CASE_MANAGER,

@@ -1,4 +1,4 @@
-"""No import circles in bot, storage and scheduler.
+"""No import circles anywhere in the tree: bot, storage, scheduler, the tests and the benchmarks.
 
 Every import counts: at module level, inside functions (a late import only hides a circle) and
 under `if TYPE_CHECKING:`. `import a.b` and `from a.b import c` are edges to the module `a.b`,
@@ -14,7 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).parent.parent
-PACKAGES = ("bot", "storage", "scheduler")
+PACKAGES = ("bot", "storage", "scheduler", "tests", "bench")
 SKIPPED = ("storage/migrations",)  # Alembic loads these files itself; nothing imports them
 
 # module -> {imported module: first line in the importing file}

@@ -22,7 +22,7 @@ from bot.deep_links import start_link, town_payload
 from bot.flyer import FontsMissing, find_fonts, flyer_lines, render_flyer
 from bot.flyer.texts import PROGRAMME, TAGLINE, WRITE_TO_US
 from bot.i18n import LANGUAGES, translator
-from tests.conftest import skip_or_fail
+from tests.support.needs import skip_or_fail
 from tests.support.qr import decode
 
 BOT = "kim_rbk_test_bot"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.flows.engine import FlowEngine
 from bot.flows.events import Outcome
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, text
 
 MANAGER_CHAT = 9001

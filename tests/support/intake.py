@@ -22,7 +22,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.repositories import Staff
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, text
 from tests.support.staff import NOW
 

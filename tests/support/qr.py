@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from tests.conftest import skip_or_fail
+from tests.support.needs import skip_or_fail
 
 
 def require_zxing() -> ModuleType:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.flows.events import Outcome
 from storage.db import Database
 from storage.models import Client, Referral, ReferralLink, StaffRole
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.intake import add_staff
 
 PARTNER = 830

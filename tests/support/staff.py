@@ -21,7 +21,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.repositories import Clients, Staff
-from tests.conftest import Chat
+from tests.support.chat import Chat
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # The conftest clock: Monday 23.11.2026, 09:00 UTC = 10:00 in Berlin.

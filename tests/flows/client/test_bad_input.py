@@ -8,7 +8,7 @@ from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
 from bot.i18n import translator
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, text
 
 TI = translator("ti")

@@ -12,7 +12,6 @@ from bot.flows.engine import FlowEngine
 from bot.flows.events import Outcome
 from storage.models import Appointment, CaseManagerWorkplace, OutboxMessage, StaffRole
 from storage.repositories import Staff
-from tests.conftest import Chat
 from tests.support.booking import (
     MANAGER_CHAT,
     TUESDAY,
@@ -21,6 +20,7 @@ from tests.support.booking import (
     book_tuesday,
     consented,
 )
+from tests.support.chat import Chat
 from tests.support.common import actions, text
 
 

@@ -12,7 +12,7 @@ from bot.flows.engine import FlowEngine
 from bot.i18n import FSI, PDI, translator
 from scheduler.clock import FixedClock
 from storage.catalogue_io import import_catalogue
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, rows_mentioning, text
 
 # Monday 23 November 2026, 10:00 in Berlin (09:00 UTC): Wermelskirchen's open consultation runs.

@@ -12,7 +12,7 @@ from bot.flows.engine import FlowEngine
 from bot.i18n import translator
 from scheduler.jobs import purge_expired_states
 from storage.models import IntakeStatus
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, buttons, text
 from tests.support.intake import (
     KAYA,

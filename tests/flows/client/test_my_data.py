@@ -118,7 +118,7 @@ async def test_after_the_short_memory_expires_a_consented_person_keeps_their_lan
     from bot.flows.context import FlowSettings
     from bot.flows.engine import FlowEngine
     from bot.flows.events import BotKind
-    from tests.conftest import Chat
+    from tests.support.chat import Chat
 
     chat = await consented(chat_factory(user_id=808, language_code="ar"), language="de")
     clock.advance(timedelta(days=3))

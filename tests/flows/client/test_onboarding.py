@@ -108,7 +108,7 @@ async def test_changing_the_language_updates_a_consented_person(chat_factory, sq
 
 
 async def test_a_restart_continues_the_conversation_at_its_step(sqlite_db, clock):
-    from tests.conftest import Chat
+    from tests.support.chat import Chat
 
     first = Chat(FlowEngine(sqlite_db, clock), 77, "en")
     await first.send("/start")
@@ -156,7 +156,7 @@ async def test_an_old_agree_button_after_delete_records_nothing(chat_factory, sq
 
 
 async def test_consent_records_the_version_that_was_shown(sqlite_db, clock):
-    from tests.conftest import Chat
+    from tests.support.chat import Chat
 
     shown = Chat(FlowEngine(sqlite_db, clock, FlowSettings(privacy_notice_version="v-old")),
                  5, "ar")

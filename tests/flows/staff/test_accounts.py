@@ -26,7 +26,7 @@ from storage.invitations import (
     redeem,
 )
 from storage.models import StaffInvitation, StaffMember, StaffRole
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, text
 from tests.support.staff import add_member
 

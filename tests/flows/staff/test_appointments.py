@@ -206,7 +206,7 @@ def test_every_command_is_in_the_menu():
 async def test_marking_cancelling_and_forged_ids_on_both_databases(db, clock):
     from bot.flows.context import FlowSettings
     from bot.flows.engine import FlowEngine
-    from tests.conftest import Chat
+    from tests.support.chat import Chat
 
     me = await add_member(db, 720, "Frau Kaya")
     colleague = await add_member(db, 721, "Herr Lenz")

@@ -13,7 +13,7 @@ from bot.flows.events import BotKind
 from bot.flows.staff import texts
 from bot.flows.staff.cases import flow as cases
 from storage.models import CmCase, StaffMember, StaffRole
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, text
 from tests.support.staff import add_member
 

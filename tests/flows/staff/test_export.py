@@ -23,7 +23,7 @@ from storage.appointments import close
 from storage.catalogue_io import import_catalogue
 from storage.demand import count_demand
 from storage.models import Appointment, AppointmentStatus, CmCase, StaffRole
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, text
 from tests.support.export import Row, pick, table
 from tests.support.staff import (

@@ -16,7 +16,7 @@ from bot.flows.staff import texts
 from bot.flows.staff.kurz import flow as kurz
 from storage.catalogue_io import import_catalogue
 from storage.models import ShortConsultation, StaffMember, StaffRole
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, text
 from tests.support.staff import add_client, add_member, add_workplace
 

@@ -28,7 +28,7 @@ from storage.models import (
     ShortConsultation,
     StaffRole,
 )
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, text
 from tests.support.digest import (
     BERLIN,

@@ -271,7 +271,7 @@ async def test_phone_booking_and_a_lost_race_on_both_databases(db, clock, monkey
     from bot.flows.context import FlowSettings
     from bot.flows.engine import FlowEngine
     from storage import appointments as storage_appointments
-    from tests.conftest import Chat
+    from tests.support.chat import Chat
 
     await import_catalogue(db, [RBK], clock.now())
     member = await add_member(db, 900, "Frau Kaya")

@@ -12,7 +12,7 @@ from bot.flows.staff import texts
 from bot.flows.staff.accounts import manage as accounts
 from bot.flows.staff.kurz import flow as kurz
 from storage.models import StaffMember, StaffRole
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.cli import invoke, stored
 from tests.support.common import actions, text
 from tests.support.staff import add_member

@@ -21,7 +21,7 @@ from bot.i18n import translator
 from storage import digests
 from storage.models import ClientOrigin, IntakeSource, IntakeStatus
 from storage.referrals import LinkProblem
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, text
 from tests.support.intake import (
     COORD,

@@ -14,7 +14,7 @@ from storage.appointments import close
 from storage.catalogue_io import import_catalogue
 from storage.models import Appointment, AppointmentStatus, StaffRole
 from storage.repositories import Staff
-from tests.conftest import Chat
+from tests.support.chat import Chat
 from tests.support.common import actions, text
 from tests.support.staff import add_appointment, add_client, add_member, count, local, set_member
 
