@@ -49,11 +49,20 @@ def refusal(status: int, answer: dict[str, Any]) -> Exception:
     return Undeliverable(f"{code} {description}")
 
 
+# How a relayed file is sent, by its kind: the Bot API method and the field the file goes in.
+_FILE_METHODS = {"photo": ("sendPhoto", "photo"), "voice": ("sendVoice", "voice"),
+                 "document": ("sendDocument", "document")}
+
+
 class BotApiSender:
-    """`await sender(chat_id, reply)` for one bot token; `close()` when done."""
+    """`await sender(chat_id, reply)` for one bot token, answering the sent message's id;
+    `relay` passes on a file fetched through another bot, `delete` removes a message; `close()`
+    when done."""
 
     def __init__(self, api_url: str, token: str) -> None:
-        self.url = f"{api_url}/bot{token}/sendMessage"
+        self.base = f"{api_url}/bot{token}/"
+        self.files = f"{api_url}/file/bot{token}/"
+        self.url = f"{self.base}sendMessage"
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
@@ -63,9 +72,50 @@ class BotApiSender:
                                                   json_serialize=_dumps)
         return self._session
 
-    async def __call__(self, chat_id: int, reply: Reply) -> None:
+    async def __call__(self, chat_id: int, reply: Reply) -> int | None:
+        return _message_id(await self._post(self.url, json=payload(chat_id, reply)))
+
+    async def relay(self, chat_id: int, reply: Reply, file: dict[str, Any],
+                    source: BotApiSender) -> int | None:
+        """Send a file the person sent to the other bot, with `reply` as caption and buttons.
+        The content passes through memory only."""
+        content = await source.fetch(str(file["file_id"]))
+        method, field = _FILE_METHODS.get(str(file.get("kind")), _FILE_METHODS["document"])
+        form = aiohttp.FormData()
+        form.add_field("chat_id", str(chat_id))
+        body = payload(chat_id, reply)
+        if reply.text:
+            form.add_field("caption", reply.text)
+        if "reply_markup" in body:
+            form.add_field("reply_markup", _dumps(body["reply_markup"]))
+        form.add_field(field, content, filename=str(file.get("file_name") or field),
+                       content_type=str(file.get("mime_type") or "application/octet-stream"))
+        return _message_id(await self._post(f"{self.base}{method}", data=form))
+
+    async def fetch(self, file_id: str) -> bytes:
+        """A file's content through this bot (getFile, then the file URL). Any failure here
+        comes before anything was sent on, so it is NotSent (tried again) or Undeliverable."""
+        found = await self._post(f"{self.base}getFile", json={"file_id": file_id})
+        path = found.get("file_path") if isinstance(found, dict) else None
+        if not path:
+            raise Undeliverable("the file is no longer available")
         try:
-            async with self._client().post(self.url, json=payload(chat_id, reply)) as response:
+            async with self._client().get(f"{self.files}{path}") as response:
+                if response.status != 200:
+                    raise Undeliverable(f"file download answered {response.status}")
+                return await response.read()
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            raise NotSent(type(exc).__name__) from exc
+
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        await self._post(f"{self.base}deleteMessage",
+                         json={"chat_id": chat_id, "message_id": message_id})
+
+    async def _post(self, url: str, **body: Any) -> Any:
+        """The call's result; its failure as RetryLater, Blocked, NotSent, MaybeSent or
+        Undeliverable."""
+        try:
+            async with self._client().post(url, **body) as response:
                 status = response.status
                 answer = await response.json(content_type=None)
         except aiohttp.ClientConnectorError as exc:
@@ -74,11 +124,16 @@ class BotApiSender:
             raise MaybeSent(type(exc).__name__) from exc
         if not isinstance(answer, dict) or not answer.get("ok"):
             raise refusal(status, answer if isinstance(answer, dict) else {})
+        return answer.get("result")
 
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _message_id(result: Any) -> int | None:
+    return result.get("message_id") if isinstance(result, dict) else None
 
 
 def _dumps(value: Any) -> str:

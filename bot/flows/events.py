@@ -24,6 +24,17 @@ class EventKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file the person sent that may be passed on (a photo of a letter, a PDF, a voice
+    message): Telegram's reference to it, never its content."""
+
+    kind: str  # "photo", "document" or "voice"
+    file_id: str
+    file_name: str | None = None
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True)
 class Event:
     bot: BotKind
     chat_id: int
@@ -39,10 +50,14 @@ class Event:
     message_id: int | None = None
     # For UNSUPPORTED: what it was ("photo", "voice", ...), never its content.
     content_type: str = ""
+    # For UNSUPPORTED: a file that may be passed on to the KIM team, if it is one.
+    attachment: Attachment | None = None
+    # The message this one answers (Telegram's "reply"), if any.
+    reply_to: int | None = None
 
     @classmethod
     def from_text(cls, bot: BotKind, chat_id: int, user_id: int, text: str,
-                  language_code: str | None = None) -> Event:
+                  language_code: str | None = None, reply_to: int | None = None) -> Event:
         """Build a TEXT or COMMAND event from a raw message text."""
         if text.startswith("/") and len(text) > 1:
             head, *rest = text[1:].split(None, 1)  # "/start\nhi" is the command start
@@ -51,7 +66,8 @@ class Event:
             command = head.split("@", 1)[0].lower()
             return cls(bot, chat_id, user_id, EventKind.COMMAND, language_code,
                        text=text, command=command, argument=argument.strip())
-        return cls(bot, chat_id, user_id, EventKind.TEXT, language_code, text=text)
+        return cls(bot, chat_id, user_id, EventKind.TEXT, language_code, text=text,
+                   reply_to=reply_to)
 
 
 @dataclass(frozen=True)

@@ -490,6 +490,25 @@ async def send_document(core: SandboxCore, bot: BotState, p: Params) -> JSON:
     return _send_media(core, bot, p, "document", build)
 
 
+@method("sendVoice")
+async def send_voice(core: SandboxCore, bot: BotState, p: Params) -> JSON:
+    def build(upload: Upload | JSON) -> JSON:
+        if not isinstance(upload, Upload):
+            return {k: v for k, v in upload.items() if v is not None and k != "file_name"}
+        record = core.store_file(bot, upload.data, "voice", mime_type=upload.content_type)
+        return _with_optional(
+            {
+                "file_id": record.file_id,
+                "file_unique_id": record.file_unique_id,
+                "file_size": record.file_size,
+                "duration": 1,
+            },
+            mime_type=record.mime_type,
+        )
+
+    return _send_media(core, bot, p, "voice", build)
+
+
 @method("sendPhoto")
 async def send_photo(core: SandboxCore, bot: BotState, p: Params) -> JSON:
     def build(upload: Upload | JSON) -> Any:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import bisect
 import copy
 import math
@@ -37,7 +38,9 @@ BOT_OUTPUT_KINDS = ("message", "edit")
 
 # Placeholder payloads for simulated user uploads (contents never matter to the bots).
 _FAKE_UPLOADS: dict[str, tuple[str, str, bytes]] = {
-    "photo": ("photos", "image/jpeg", b"\xff\xd8\xff\xe0sandbox-photo\xff\xd9"),
+    # A real (tiny, grey) picture: a photo passed on to the staff bot is shown on the page.
+    "photo": ("photos", "image/png", base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAACAAAAAYCAAAAAC+OKDoAAAAFklEQVR42mM8wYAfMDGMKhhVMOIUAAC3bgD4LEIUhwAAAABJRU5ErkJggg==")),
     "voice": ("voice", "audio/ogg", b"OggS sandbox-voice"),
     "sticker": ("stickers", "image/webp", b"RIFF sandbox-sticker WEBP"),
     "document": ("documents", "application/pdf", b"%PDF-1.4\n% sandbox document\n%%EOF\n"),
@@ -357,13 +360,22 @@ class SandboxCore:
         update = bot.enqueue(message=copy.deepcopy(message))
         return copy.deepcopy(update), event
 
-    def user_sends_text(self, token: str, user: SimUser, text: str) -> JSON:
-        """The user types ``text``; returns the enqueued Update."""
+    def user_sends_text(
+        self, token: str, user: SimUser, text: str, reply_to: int | None = None
+    ) -> JSON:
+        """The user types ``text`` (as a reply to message ``reply_to``, if given); returns the
+        enqueued Update."""
         if not text.strip():
             raise SandboxError("Telegram clients do not send empty messages")
         if len(text) > 4096:
             raise SandboxError("message is too long")
         content: JSON = {"text": text}
+        if reply_to is not None:
+            chat = self.bot(token).chat(user.id, create=False)
+            answered = chat.messages.get(reply_to) if chat else None
+            if answered is None or answered.deleted:
+                raise SandboxError(f"message {reply_to} does not exist in chat {user.id}")
+            content["reply_to_message"] = copy.deepcopy(answered.message)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             content["entities"] = [

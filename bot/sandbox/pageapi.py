@@ -117,14 +117,20 @@ async def events(core: SandboxCore, request: web.Request) -> JSON:
 
 
 async def send(core: SandboxCore, request: web.Request) -> JSON:
-    """``{bot, user, text}`` or ``{bot, user, kind: "photo"|...}``."""
+    """``{bot, user, text[, reply_to]}`` or ``{bot, user, kind: "photo"|...}``."""
     body = await _json_body(request)
     bot = _bot(core, body.get("bot"))
     user = SimUser.from_json(body.get("user") or {})
     if body.get("kind"):
         update = core.user_sends_unsupported(bot.token, user, str(body["kind"]))
     else:
-        update = core.user_sends_text(bot.token, user, str(body.get("text") or ""))
+        reply_to = body.get("reply_to")
+        update = core.user_sends_text(
+            bot.token,
+            user,
+            str(body.get("text") or ""),
+            _int(reply_to, "reply_to") if reply_to is not None else None,
+        )
     return {"ok": True, "update_id": update["update_id"], "seq": core.seq}
 
 

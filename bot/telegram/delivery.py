@@ -19,7 +19,15 @@ from enum import StrEnum
 from functools import partial
 from typing import Any, Protocol
 
-from bot.flows.events import BotKind, Document, Event, EventKind, Outcome, Reply
+from bot.flows.events import (
+    Attachment,
+    BotKind,
+    Document,
+    Event,
+    EventKind,
+    Outcome,
+    Reply,
+)
 from bot.telegram.retry import Verdict, with_retries
 
 log = logging.getLogger(__name__)
@@ -122,11 +130,16 @@ class _Carrier(Protocol):
     chat: _Chat
 
 
+class _Answered(Protocol):
+    message_id: int
+
+
 class IncomingMessage(_Carrier, Protocol):
     """A Bot API Message as both libraries expose it."""
 
     from_user: _User | None
     text: str | None
+    reply_to_message: _Answered | None
 
 
 class ButtonPress(Protocol):
@@ -135,6 +148,26 @@ class ButtonPress(Protocol):
     from_user: _User
     data: str | None
     message: _Carrier | None
+
+
+# Files a person may send to the KIM team: photos of letters, PDFs, pictures sent as files,
+# voice messages. Anything else is answered politely and not passed on.
+_PASSABLE_DOCUMENTS = ("application/pdf", "image/jpeg", "image/png")
+
+
+def attachment(message: dict[str, Any]) -> Attachment | None:
+    """The file in a Bot API message dict that may be passed on, if there is one."""
+    if message.get("photo"):
+        biggest = max(message["photo"], key=lambda size: size.get("width", 0))
+        return Attachment("photo", biggest["file_id"], None, "image/jpeg")
+    voice = message.get("voice")
+    if voice:
+        return Attachment("voice", voice["file_id"], None, voice.get("mime_type"))
+    document = message.get("document")
+    if document and document.get("mime_type") in _PASSABLE_DOCUMENTS:
+        return Attachment("document", document["file_id"], document.get("file_name"),
+                          document.get("mime_type"))
+    return None
 
 
 def unsupported_kind(message: dict[str, Any]) -> str:
@@ -154,10 +187,15 @@ def event_from_message(bot: BotKind, message: IncomingMessage,
     user = message.from_user
     if user is None or message.chat.type != "private":
         return None
+    answered = message.reply_to_message
+    reply_to = answered.message_id if answered is not None else None
     if message.text is not None:
-        return Event.from_text(bot, message.chat.id, user.id, message.text, user.language_code)
+        return Event.from_text(bot, message.chat.id, user.id, message.text, user.language_code,
+                               reply_to)
+    content = as_dict()
     return Event(bot, message.chat.id, user.id, EventKind.UNSUPPORTED, user.language_code,
-                 content_type=unsupported_kind(as_dict()))
+                 content_type=unsupported_kind(content), attachment=attachment(content),
+                 reply_to=reply_to)
 
 
 def event_from_press(bot: BotKind, press: ButtonPress) -> Event:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.flows.events import BotKind, Document, Event, EventKind, Reply
+from bot.flows.events import Attachment, BotKind, Document, Event, EventKind, Reply
 from bot.telegram.delivery import EditRefused
 
 
@@ -187,9 +187,36 @@ def test_texts_and_commands_become_their_events(to_event, bot):
 def test_unreadable_content_is_named_by_its_kind_only(to_event, bot):
     photo = [{"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1}]
     assert to_event(message(photo=photo, caption="secret")) == Event(
-        bot, 7, 7, EventKind.UNSUPPORTED, "ar", content_type="photo")
+        bot, 7, 7, EventKind.UNSUPPORTED, "ar", content_type="photo",
+        attachment=Attachment("photo", "x", None, "image/jpeg"))  # a reference, no caption
     assert to_event(message(dice={"emoji": "🎲", "value": 3})).content_type == "dice"
     assert to_event(message(new_chat_title="x")).content_type == "other"
+
+
+@MESSAGES
+def test_letters_pdfs_and_voice_messages_can_be_passed_on_other_files_cannot(to_event, bot):
+    sizes = [{"file_id": f"p{w}", "file_unique_id": f"u{w}", "width": w, "height": w}
+             for w in (90, 1280, 320)]
+    assert to_event(message(photo=sizes)).attachment.file_id == "p1280"  # the largest
+    pdf = {"file_id": "d", "file_unique_id": "e", "file_name": "Bescheid.pdf",
+           "mime_type": "application/pdf"}
+    assert to_event(message(document=pdf)).attachment == Attachment(
+        "document", "d", "Bescheid.pdf", "application/pdf")
+    voice = {"file_id": "v", "file_unique_id": "w", "duration": 3, "mime_type": "audio/ogg"}
+    assert to_event(message(voice=voice)).attachment == Attachment("voice", "v", None,
+                                                                   "audio/ogg")
+    program = {**pdf, "file_name": "x.exe", "mime_type": "application/x-msdownload"}
+    assert to_event(message(document=program)).attachment is None
+    assert to_event(message(sticker={"file_id": "s", "file_unique_id": "t", "type": "regular",
+                                     "width": 1, "height": 1, "is_animated": False,
+                                     "is_video": False})).attachment is None
+
+
+@MESSAGES
+def test_a_reply_names_the_message_it_answers(to_event, bot):
+    answered = message({"id": 7, "type": "private"}, text="Frage")
+    assert to_event(message(text="Antwort", reply_to_message=answered)).reply_to == 5
+    assert to_event(message(text="Neu")).reply_to is None
 
 
 @MESSAGES
