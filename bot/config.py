@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     retention_days: int = 180
     # Days the access log (who saw which client's data) is kept.
     access_log_days: int = 730
+    # Days the texts of a conversation with KIM are kept after staff marked it done.
+    message_retention_days: int = 90
 
     @field_validator("timezone")
     @classmethod
@@ -88,7 +90,7 @@ class Settings(BaseSettings):
             raise ValueError("a rate must be more than 0 messages per second")
         return value
 
-    @field_validator("retention_days", "access_log_days")
+    @field_validator("retention_days", "access_log_days", "message_retention_days")
     @classmethod
     def _retention(cls, value: int) -> int:
         if value < 30:
@@ -98,7 +100,8 @@ class Settings(BaseSettings):
     @property
     def retention_policy(self) -> RetentionPolicy:
         return RetentionPolicy(timedelta(days=self.retention_days),
-                               timedelta(days=self.access_log_days))
+                               timedelta(days=self.access_log_days),
+                               timedelta(days=self.message_retention_days))
 
     @property
     def reminder_policy(self) -> ReminderPolicy:

@@ -27,17 +27,19 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.flows.events import Button, Reply
 from scheduler.clock import Clock
 from scheduler.rate_limit import RateLimiter
 from scheduler.send_errors import Blocked, MaybeSent, NotSent, RetryLater, Undeliverable
-from storage import outbox
+from storage import kim_messages, outbox
 from storage.db import Database
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-Sender = Callable[[int, Reply], Awaitable[None]]
+Sender = Callable[[int, Reply], Awaitable[int | None]]
 CLAIM = timedelta(minutes=2)  # a sender that died lets its claims go after this
 BATCH = 200  # claimed at once (a multiple of IN_FLIGHT, so no group runs half empty)
 IN_FLIGHT = 20  # requests on the wire at once, at most (see the module docstring)
@@ -134,6 +136,7 @@ class OutboxDispatcher:
         pending = list(batch)
         waits: Counter[int] = Counter()
         accepted: list[int] = []  # sent (or given up); deleted when the batch is done
+        sent_ids: dict[int, int] = {}  # outbox id -> Telegram's id of a relayed KIM message
         sent = 0
         while pending:
             wait = self._fill_time(pending) - self.monotonic()
@@ -148,7 +151,7 @@ class OutboxDispatcher:
                                                     self.claim)
             pending = [m for m in pending if m not in group]
             going = [m for m in group if starts[m.id] is outbox.Start.GO]
-            errors = await asyncio.gather(*(_attempt(self.senders.get(m.bot), m)
+            errors = await asyncio.gather(*(_attempt(self.senders, m, sent_ids)
                                             for m in going))
             for message, error in zip(going, errors, strict=True):
                 if error is None:
@@ -170,8 +173,18 @@ class OutboxDispatcher:
                                                           result.again_at)
         if accepted:
             async with self.db.transaction() as session:
+                await self._record_relayed(session, batch, sent_ids)
                 await outbox.forget_sent(session, accepted, token)
         return sent
+
+    @staticmethod
+    async def _record_relayed(session: AsyncSession, batch: list[OutboxMessage],
+                              sent_ids: dict[int, int]) -> None:
+        for message in batch:  # the person's messages in staff chats, not answers to them
+            if message.id in sent_ids and message.kim_message_id is not None \
+                    and message.bot != outbox.CLIENT_BOT:
+                await kim_messages.record_relayed(session, message.kim_message_id,
+                                                  message.chat_id, sent_ids[message.id])
 
     def _group(self, pending: list[OutboxMessage]) -> list[OutboxMessage]:
         """The messages that may go now: each chat's first only (their order holds), as many
@@ -240,6 +253,9 @@ class OutboxDispatcher:
             log.info("outbox message %d: the person blocked the bot", message.id)
             async with self.db.transaction() as session:
                 await outbox.blocked(session, message, token, self.clock.now())
+                if message.kim_message_id is not None and message.bot == outbox.CLIENT_BOT:
+                    await kim_messages.answer_not_delivered(session, message.kim_message_id,
+                                                            self.clock.now())
             return _Result()
         if isinstance(error, MaybeSent):
             log.warning("outbox message %d: no answer (%s); it may have arrived and is not "
@@ -265,18 +281,31 @@ def _firsts(pending: list[OutboxMessage]) -> list[OutboxMessage]:
     return list(firsts.values())
 
 
-async def _attempt(sender: Sender | None, message: OutboxMessage) -> Exception | None:
-    """Send; the failure, classified, or None."""
+async def _attempt(senders: Mapping[str, Sender], message: OutboxMessage,
+                   sent_ids: dict[int, int]) -> Exception | None:
+    """Send (or relay a file, or delete a message); the failure, classified, or None. The
+    Telegram id of a sent message that carries a KIM message goes into `sent_ids`."""
+    sender = senders.get(message.bot)
     if sender is None:
         return Undeliverable(f"no sender for bot {message.bot!r}")
     try:
-        await sender(message.chat_id, as_reply(message))
+        if message.delete_message_id is not None:
+            await sender.delete(message.chat_id, message.delete_message_id)  # type: ignore[attr-defined]
+            return None
+        if message.relay is not None:
+            source = senders.get(str(message.relay.get("from", "client")))
+            sent = await sender.relay(message.chat_id, as_reply(message),  # type: ignore[attr-defined]
+                                      message.relay, source)
+        else:
+            sent = await sender(message.chat_id, as_reply(message))
     except (RetryLater, NotSent, Undeliverable, MaybeSent) as exc:
         return exc
     except Exception as exc:
         # A sender that fails in its own way (a bug, an unexpected library error) failed
         # before anything left: the message is tried again with back-off, never dropped.
         return NotSent(type(exc).__name__)
+    if message.kim_message_id is not None and isinstance(sent, int):
+        sent_ids[message.id] = sent
     return None
 
 

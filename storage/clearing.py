@@ -21,11 +21,13 @@ from storage.models import (
     OPEN_STATUSES,
     Appointment,
     AppointmentKind,
+    AppointmentStatus,
     AssignmentReason,
     CaseManagerWorkplace,
     ClearingRule,
     ClearingTarget,
     Intake,
+    IntakeStatus,
     StaffMember,
     StaffRole,
 )
@@ -57,6 +59,44 @@ async def decide(session: AsyncSession, intake: Intake, now: datetime) -> Decisi
     if len(case_managers) == 1:
         return Decision(case_managers[0].id, AssignmentReason.ONLY_CASE_MANAGER)
     return Decision(None, AssignmentReason.QUEUE)
+
+
+async def decide_for_person(session: AsyncSession, client_id: int, town: str | None,
+                            now: datetime) -> Decision:
+    """Who answers a person who writes to KIM, in the order intakes use: the case manager who
+    already has them (their assigned intake, their next appointment, their last attended
+    one), then the town's rule or its only case manager, then the coordination queue."""
+    own = await _own_case_manager(session, client_id, now)
+    if own is not None:
+        return Decision(own, AssignmentReason.FIRST_INTERVIEW)
+    rule = await session.get(ClearingRule, town) if town else None
+    if rule is not None:
+        return await _by_rule(session, rule)
+    case_managers = [member for member in await working_for_town(session, town)
+                     if member.role == StaffRole.CASE_MANAGER.value]
+    if len(case_managers) == 1:
+        return Decision(case_managers[0].id, AssignmentReason.ONLY_CASE_MANAGER)
+    return Decision(None, AssignmentReason.QUEUE)
+
+
+async def _own_case_manager(session: AsyncSession, client_id: int, now: datetime) -> int | None:
+    assigned = await session.scalar(
+        select(Intake.assigned_staff_id).where(
+            Intake.client_id == client_id, Intake.status == IntakeStatus.ASSIGNED.value)
+        .order_by(Intake.id.desc()).limit(1))
+    upcoming = await session.scalar(
+        select(Appointment.staff_member_id).where(
+            Appointment.client_id == client_id, Appointment.status.in_(OPEN_STATUSES),
+            Appointment.ends_at > now).order_by(Appointment.starts_at).limit(1))
+    attended = await session.scalar(
+        select(Appointment.staff_member_id).where(
+            Appointment.client_id == client_id,
+            Appointment.status == AppointmentStatus.ATTENDED.value)
+        .order_by(Appointment.starts_at.desc()).limit(1))
+    for staff_id in (assigned, upcoming, attended):
+        if staff_id is not None and takes_cases(await session.get(StaffMember, staff_id)):
+            return staff_id
+    return None
 
 
 async def _by_rule(session: AsyncSession, rule: ClearingRule) -> Decision:

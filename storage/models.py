@@ -475,6 +475,16 @@ class OutboxMessage(Base):
         nullable=True, default=None)
     not_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
                                                        default=None)
+    # A file the person sent, passed on as it is: {"kind": "photo" | "document" | "voice",
+    # "file_id": the client bot's id, "file_name", "mime_type"}. Fetched through the client bot
+    # and sent by this row's bot when its turn comes; its content is never stored.
+    relay: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=None)
+    # Instead of sending: delete this message of the chat (a relayed message, after erasure).
+    delete_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True,
+                                                          default=None)
+    # The KIM message this row carries to a staff chat: its Telegram id is recorded there once
+    # sent, so a reply to it is known and an erasure can delete it.
+    kim_message_id: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
 
 
 class AccessLog(Base):
@@ -683,3 +693,51 @@ class ReferralLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)
+
+
+class KimConversation(Base):
+    """A person writing to the KIM team: open until staff mark it done; the person writing again
+    opens a new one. `waiting_since` is when the oldest message nobody has answered arrived."""
+
+    __tablename__ = "kim_conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE", name="fk_kim_conversations_client"),
+        index=True)
+    # Who answers; None: the coordination queue of the region.
+    staff_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL", name="fk_kim_conversations_staff"),
+        nullable=True, index=True)
+    region_id: Mapped[str | None] = mapped_column(String(63), nullable=True, default=None)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                           default=None)
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                       default=None)
+
+
+class KimMessage(Base):
+    """One message of a conversation: its text as written (a file is named by its kind only),
+    or the template an answer used."""
+
+    __tablename__ = "kim_messages"
+    __table_args__ = (Index("ix_kim_messages_staff_message", "staff_chat_id",
+                            "staff_message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("kim_conversations.id", ondelete="CASCADE",
+                   name="fk_kim_messages_conversation"), index=True)
+    from_client: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    attachment: Mapped[str | None] = mapped_column(String(10), nullable=True, default=None)
+    template: Mapped[str | None] = mapped_column(String(40), nullable=True, default=None)
+    staff_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL", name="fk_kim_messages_staff"),
+        nullable=True, default=None)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Where the person's message was shown on the staff side, once the outbox sent it.
+    staff_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, default=None)
+    staff_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, default=None)

@@ -21,6 +21,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,14 +34,33 @@ CLIENT_BOT = "client"
 def add(session: AsyncSession, *, bot: str, chat_id: int, text: str,
         buttons: Sequence[Sequence[tuple[str, str]]] = (), rtl: bool = False,
         now: datetime, appointment_id: int | None = None,
-        not_after: datetime | None = None) -> OutboxMessage:
+        not_after: datetime | None = None, kim_message_id: int | None = None) -> OutboxMessage:
     """Queue a message. With `appointment_id` it is dropped unless that appointment is still
     open and ahead when its turn comes (a reminder); with `not_after` it is dropped after."""
     message = OutboxMessage(bot=bot, chat_id=chat_id, text=text,
                             buttons=[[list(button) for button in row] for row in buttons] or None,
                             rtl=rtl, created_at=now, next_attempt_at=now, attempts=0,
-                            appointment_id=appointment_id, not_after=not_after)
+                            appointment_id=appointment_id, not_after=not_after,
+                            kim_message_id=kim_message_id)
     session.add(message)
+    return message
+
+
+def relay(session: AsyncSession, *, bot: str, chat_id: int, text: str,
+          file: dict[str, Any], buttons: Sequence[Sequence[tuple[str, str]]] = (),
+          now: datetime, kim_message_id: int | None = None) -> OutboxMessage:
+    """Queue a file the person sent (see OutboxMessage.relay), with `text` as its caption."""
+    message = add(session, bot=bot, chat_id=chat_id, text=text, buttons=buttons, now=now)
+    message.relay = dict(file)
+    message.kim_message_id = kim_message_id
+    return message
+
+
+def delete_later(session: AsyncSession, *, bot: str, chat_id: int, message_id: int,
+                 now: datetime) -> OutboxMessage:
+    """Queue the deletion of one of the bot's messages in a chat."""
+    message = add(session, bot=bot, chat_id=chat_id, text="", now=now)
+    message.delete_message_id = message_id
     return message
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import intakes, outbox
+from storage import intakes, kim_messages, outbox
 from storage.models import (
     AccessLog,
     Appointment,
@@ -33,6 +33,7 @@ OLD_INVITATIONS = timedelta(days=90)  # used or expired codes: who was invited, 
 class RetentionPolicy:
     inactive: timedelta = timedelta(days=180)  # no message and no appointment for this long
     access_log: timedelta = timedelta(days=730)  # the audit trail is kept two years
+    messages: timedelta = timedelta(days=90)  # texts of a conversation, after it was closed
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Removed:
     access_log: int = 0
     invitations: int = 0
     referrals: int = 0
+    conversations: int = 0
 
 
 async def apply(session: AsyncSession, policy: RetentionPolicy, now: datetime) -> Removed:
@@ -49,6 +51,7 @@ async def apply(session: AsyncSession, policy: RetentionPolicy, now: datetime) -
     removed.clients = await _inactive_clients(session, now - policy.inactive)
     removed.reminders = await _delete(session, delete(Reminder).where(
         Reminder.handled_at.is_not(None), Reminder.due_at < now - HANDLED_REMINDERS))
+    removed.conversations = await kim_messages.purge_closed(session, now - policy.messages)
     removed.access_log = await _delete(session, delete(AccessLog).where(
         AccessLog.at < now - policy.access_log))
     removed.invitations = await _delete(session, delete(StaffInvitation).where(

@@ -23,7 +23,9 @@ class FlowSettings:
     state_ttl: timedelta = timedelta(hours=24)
     # Longer free text is refused before any flow sees it.
     max_text_length: int = 1000
-    privacy_notice_version: str = "2026-11-21"
+    privacy_notice_version: str = "2026-12-07"
+    # How long messages to KIM are kept after their conversation is closed (the notice says).
+    message_retention_days: int = 90
     max_open_appointments: int = 2
     booking_days: int = 14
     # The staff bot's @username, for invitation links (t.me/<name>?start=<code>); learnt at

@@ -10,31 +10,14 @@ from sqlalchemy import select
 
 from bot.flows.events import Button, Reply
 from scheduler.clock import FixedClock
-from scheduler.outbox import OutboxDispatcher, Undeliverable
+from scheduler.outbox import Undeliverable
 from storage import outbox
 from storage.migrate import downgrade, upgrade_async
 from storage.models import Appointment, OutboxMessage
 from storage.repositories import Clients, Staff
-from tests.support.common import VirtualTime
+from tests.support.outbox import Recorder, dispatcher_for
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-
-class Recorder:
-    def __init__(self, fail: Exception | None = None) -> None:
-        self.sent: list[tuple[int, Reply]] = []
-        self.fail = fail
-
-    async def __call__(self, chat_id: int, reply: Reply) -> None:
-        if self.fail is not None:
-            raise self.fail
-        self.sent.append((chat_id, reply))
-
-
-def dispatcher_for(db, clock: FixedClock, senders) -> OutboxDispatcher:
-    """A dispatcher whose waits for Telegram's rate limits pass in virtual time."""
-    time = VirtualTime(clock)
-    return OutboxDispatcher(db, clock, senders, monotonic=time.monotonic, sleep=time.sleep)
 
 
 async def queue(db, text: str = "📅 Neuer Termin", buttons=()) -> None:

@@ -119,3 +119,24 @@ async def test_handled_reminders_are_kept_a_month_then_deleted(db, clock):
     assert before > 0
     await apply_retention(db, clock, POLICY)
     assert await count(db, Reminder) == 0
+
+
+async def test_messages_go_their_set_days_after_the_conversation_was_closed(db, clock):
+    from storage import kim_messages
+    from storage.models import KimConversation, KimMessage
+
+    client_id = await person(db, clock, 555, last_seen_days=1)
+    async with db.transaction() as session:
+        client = await session.get(Client, client_id)
+        for closed_days_ago in (91, 89, None):
+            conversation = kim_messages.start(session, client, None, None,
+                                              clock.now() - timedelta(days=100))
+            await session.flush()
+            await kim_messages.add_from_client(session, conversation, "Hallo", None,
+                                               clock.now() - timedelta(days=100))
+            if closed_days_ago is not None:
+                kim_messages.close(conversation, clock.now() - timedelta(days=closed_days_ago))
+    removed = await apply_retention(db, clock, POLICY)
+    assert removed.conversations == 1
+    assert await count(db, KimConversation) == 2 and await count(db, KimMessage) == 2
+    assert await remaining_clients(db) == {client_id}

@@ -18,6 +18,7 @@ from bot.flows.client.my_data import flow as personal_data
 from bot.flows.client.onboarding import flow as onboarding
 from bot.flows.client.onboarding import invitation
 from bot.flows.client.turn import ClientTurn
+from bot.flows.client.write import flow as write
 from bot.flows.context import FlowContext
 from bot.flows.events import EventKind, Outcome
 
@@ -31,7 +32,8 @@ async def _answer_consent(turn: ClientTurn, answer: str) -> Outcome:
     answered_notice = conversation.step == steps.PRIVACY
     outcome = await onboarding.answer_consent(turn, answer)
     linked = await invitation.after_consent(turn, answer) if answered_notice else []
-    continue_with = {"book": booking.start, "intake": intake.open_intake}.get(then or "")
+    continue_with = {"book": booking.start, "intake": intake.open_intake,
+                     "write": write.start}.get(then or "")
     if continue_with is not None and answer == "yes" and turn.consented:
         following = await continue_with(turn)
         return Outcome([outcome.replies[0], *linked, *following.replies])
@@ -52,12 +54,14 @@ _COMMANDS: dict[str, Simple] = {
     "book": booking.start,
     "appointments": my_appointments.show,
     "aboutme": intake.open_intake,
+    "write": write.start,
 }
 
 # Buttons without an argument mirror the commands; those with one are listed separately.
 _PLAIN_ACTIONS: dict[str, Simple] = {
     **{name: handler for name, handler in _COMMANDS.items() if name not in ("start", "find")},
     "finder": finder.ask_topic,
+    "wsend": write.send_draft,
     "finder_town": finder.change_town,
     "btowns": booking.change_town,
     "bdays": booking.show_days_again,
@@ -103,6 +107,10 @@ async def handle(ctx: FlowContext) -> Outcome:
         case EventKind.UNSUPPORTED:
             if _in_intake(turn):
                 return await intake_answers.unsupported(turn)
+            if _writing(turn):
+                return await write.file(turn)
+            if event.attachment is not None and turn.consented:
+                return await write.file_outside(turn)
             return await menu.unsupported_content(turn)
         case EventKind.COMMAND:
             handler = _COMMANDS.get(event.command)
@@ -126,6 +134,10 @@ async def _on_action(turn: ClientTurn, data: str) -> Outcome:
     return await handler(turn, parsed.arg)
 
 
+def _writing(turn: ClientTurn) -> bool:
+    return turn.consented and turn.ctx.conversation.step == steps.WRITE
+
+
 def _in_intake(turn: ClientTurn) -> bool:
     step = turn.ctx.conversation.step
     return turn.consented and (step == steps.INTAKE_SUMMARY or key_of(step) is not None)
@@ -138,6 +150,8 @@ async def _on_text(turn: ClientTurn) -> Outcome:
     limit = turn.ctx.settings.max_text_length
     if len(turn.ctx.event.text) > limit:
         return await menu.too_long(turn, limit)
+    if _writing(turn):
+        return await write.typed(turn)
     if turn.ctx.conversation.step in ("", steps.CHOOSE_LANGUAGE) and not turn.consented:
         # Someone who writes "hello" before choosing a language gets the language list.
         return await onboarding.ask_language(turn)

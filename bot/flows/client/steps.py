@@ -19,3 +19,5 @@ INTAKE_SUMMARY = "intake_summary"
 INTAKE_WITHDRAW = "intake_withdraw"
 # Someone who had agreed before opened a personal invitation: add the referral to their data?
 INVITATION = "invitation"
+# Writing to the KIM team: every text and file goes to KIM until the person leaves.
+WRITE = "write"

@@ -16,6 +16,7 @@ class Permission(StrEnum):
     CLEARING = "clearing"  # the coordination queue: assign and reassign intakes
     REFER = "refer"  # refer a person to KIM, then see only the referral's status
     HANDOVER = "handover"  # report a complex case with its reasons (partner services)
+    MESSAGES = "messages"  # read and answer what people write to KIM
 
 
 # Volunteers and partner services refer people but never see a client's data, and they do no
@@ -34,6 +35,8 @@ REFER_ROLES = frozenset({StaffRole.VOLUNTEER.value, StaffRole.PARTNER.value,
 # The reporting procedure for complex cases is for partner services (Jobcenter, ABH, advice
 # services); admin can use every feature.
 HANDOVER_ROLES = frozenset({StaffRole.PARTNER.value, StaffRole.ADMIN.value})
+# People's messages are client data: case management, coordination and administration only.
+MESSAGE_ROLES = APPOINTMENT_ROLES
 
 ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.APPOINTMENTS: APPOINTMENT_ROLES,
@@ -43,6 +46,7 @@ ROLES_FOR: dict[Permission, frozenset[str]] = {
     Permission.CLEARING: CLEARING_ROLES,
     Permission.REFER: REFER_ROLES,
     Permission.HANDOVER: HANDOVER_ROLES,
+    Permission.MESSAGES: MESSAGE_ROLES,
 }
 
 

@@ -22,6 +22,9 @@ from bot.flows.staff.clearing import intakes
 from bot.flows.staff.digest import command as digest
 from bot.flows.staff.export import command as export
 from bot.flows.staff.kurz import flow as kurz
+from bot.flows.staff.messages import answer as message_answer
+from bot.flows.staff.messages import handover as message_handover
+from bot.flows.staff.messages import inbox
 from bot.flows.staff.outcomes import answers as outcome_answers
 from bot.flows.staff.phone_booking import book as phone_booking_book
 from bot.flows.staff.phone_booking import flow as phone_booking
@@ -58,6 +61,7 @@ _REFER_COMMANDS: dict[str, Command] = {
     "vermittlungen": referral_send.show_mine,
 }
 _HANDOVER_COMMANDS: dict[str, Command] = {"meldung": referral.start_handover}
+_MESSAGES_COMMANDS: dict[str, Command] = {"nachrichten": inbox.command}
 _COMMANDS: dict[str, tuple[Command, Permission]] = {
     **{name: (handler, Permission.APPOINTMENTS) for name, handler
        in _APPOINTMENT_COMMANDS.items()},
@@ -67,6 +71,7 @@ _COMMANDS: dict[str, tuple[Command, Permission]] = {
     **{name: (handler, Permission.CLEARING) for name, handler in _CLEARING_COMMANDS.items()},
     **{name: (handler, Permission.REFER) for name, handler in _REFER_COMMANDS.items()},
     **{name: (handler, Permission.HANDOVER) for name, handler in _HANDOVER_COMMANDS.items()},
+    **{name: (handler, Permission.MESSAGES) for name, handler in _MESSAGES_COMMANDS.items()},
 }
 _APPOINTMENT_ACTIONS: dict[str, ActionHandler] = {
     "day": agenda.switch_day,
@@ -157,6 +162,16 @@ _REFER_ACTIONS: dict[str, ActionHandler] = {
     "ref_reach": referral.choose_reach,
     "ref_send": referral_send.send,
 }
+_MESSAGES_ACTIONS: dict[str, ActionHandler] = {
+    "km_open": inbox.open_conversation,
+    "km_re": message_answer.ask_reply,
+    "km_tpl": message_answer.choose_template,
+    "km_t": message_answer.template,
+    "km_v": message_answer.field_value,
+    "km_done": message_handover.done,
+    "km_fwd": message_handover.ask_whom,
+    "km_to": message_handover.hand_to,
+}
 # Every button belongs to a feature and needs its role, whatever the keyboard on screen.
 _ACTIONS: dict[str, tuple[ActionHandler, Permission]] = {
     **{name: (handler, Permission.APPOINTMENTS) for name, handler
@@ -166,12 +181,15 @@ _ACTIONS: dict[str, tuple[ActionHandler, Permission]] = {
     **{name: (handler, Permission.INTAKES) for name, handler in _INTAKE_ACTIONS.items()},
     **{name: (handler, Permission.CLEARING) for name, handler in _CLEARING_ACTIONS.items()},
     **{name: (handler, Permission.REFER) for name, handler in _REFER_ACTIONS.items()},
+    **{name: (handler, Permission.MESSAGES) for name, handler in _MESSAGES_ACTIONS.items()},
 }
 _TEXT_STEPS: dict[str, tuple[Command, Permission]] = {
     steps.ABSENCE_PERIOD: (absence.typed_period, Permission.APPOINTMENTS),
     **{step: (phone_booking.typed, Permission.APPOINTMENTS)
        for step in phone_booking.ALL_STEPS},
     **{step: (referral.typed, Permission.REFER) for step in steps.REFER_STEPS},
+    steps.MSG_REPLY: (message_answer.typed_reply, Permission.MESSAGES),
+    steps.MSG_FIELD: (message_answer.typed_field, Permission.MESSAGES),
 }
 _REFUSALS = {
     Permission.APPOINTMENTS: texts.NOT_FOR_ROLE,
@@ -181,6 +199,7 @@ _REFUSALS = {
     Permission.CLEARING: texts.NOT_FOR_ROLE_CLEARING,
     Permission.REFER: texts.NOT_FOR_ROLE_REFER,
     Permission.HANDOVER: texts.NOT_FOR_ROLE_HANDOVER,
+    Permission.MESSAGES: texts.NOT_FOR_ROLE_MESSAGES,
 }
 assert set(_APPOINTMENT_COMMANDS) == texts.APPOINTMENT_COMMANDS
 assert set(_COUNTING_COMMANDS) == texts.COUNTING_COMMANDS
@@ -189,6 +208,7 @@ assert set(_INTAKE_COMMANDS) == texts.INTAKE_COMMANDS
 assert set(_CLEARING_COMMANDS) == texts.CLEARING_COMMANDS
 assert set(_REFER_COMMANDS) == texts.REFER_COMMANDS
 assert set(_HANDOVER_COMMANDS) == texts.HANDOVER_COMMANDS
+assert set(_MESSAGES_COMMANDS) == texts.MESSAGES_COMMANDS
 
 
 async def handle(ctx: FlowContext) -> Outcome:
@@ -249,6 +269,11 @@ async def _on_text(ctx: FlowContext, member: StaffMember) -> Outcome:
     limit = ctx.settings.max_text_length
     if len(ctx.event.text) > limit:
         return Outcome([Reply(texts.TOO_LONG.format(limit=limit))])
+    if ctx.event.reply_to is not None and allowed(member, Permission.MESSAGES):
+        # Telegram's own reply to a person's relayed message answers that person.
+        answered = await message_answer.telegram_reply(ctx, member)
+        if answered is not None:
+            return answered
     if ctx.conversation.step in (steps.KURZ, steps.INVITE):
         return Outcome([Reply(texts.CHOOSE_A_BUTTON)])
     found = _TEXT_STEPS.get(ctx.conversation.step)

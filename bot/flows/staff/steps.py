@@ -35,3 +35,6 @@ REFER_CONFIRM = "ref_confirm"
 REFER_STEPS = frozenset({REFER_AGREED, REFER_ALIAS, REFER_TOWN, REFER_LANGUAGE, REFER_TOPICS,
                          REFER_REASONS, REFER_AREAS, REFER_NOTE, REFER_REACH, REFER_PHONE,
                          REFER_CONFIRM})
+# Talk to KIM (messages/): the answer being written, and a template's field being filled.
+MSG_REPLY = "msg_reply"
+MSG_FIELD = "msg_field"

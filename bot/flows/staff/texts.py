@@ -36,6 +36,9 @@ NOT_FOR_ROLE_HANDOVER = ("Das ist für Ihre Rolle ({role}) leider nicht freigesc
                          "Fälle melden Partnerdienste (z. B. Jobcenter, Ausländerbehörde, "
                          "Beratungsstellen). Eine Person vermitteln können Sie mit /vermitteln, "
                          "wenn Ihre Rolle das erlaubt. /hilfe zeigt, was Sie nutzen können.")
+NOT_FOR_ROLE_MESSAGES = ("Das ist für Ihre Rolle ({role}) leider nicht freigeschaltet. "
+                         "Nachrichten von Personen lesen und beantworten Case Management, "
+                         "Koordination und Administration. /hilfe zeigt, was Sie nutzen können.")
 TOO_LONG = "Diese Nachricht ist zu lang (höchstens {limit} Zeichen). Es wurde nichts geändert."
 STALE_BUTTON = ("Diese Schaltfläche ist nicht mehr gültig. Es wurde nichts geändert. "
                 "/hilfe zeigt, was möglich ist.")
@@ -60,6 +63,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("fall", "Case-Management-Fall eröffnen oder abschließen"),
     ("stats", "Monatsstatistik (eigene bzw. des Kreises)"),
     ("export", "Monatsstatistik als Excel- oder CSV-Datei"),
+    ("nachrichten", "Nachrichten von Personen: offene Gespräche"),
     ("anfragen", "Anfragen (Intake), die mir zugewiesen sind"),
     ("clearing", "Clearing: neue Anfragen zuweisen"),
     ("vermitteln", "Eine Person an das KIM-Team vermitteln"),
@@ -82,3 +86,5 @@ CLEARING_COMMANDS = frozenset({"clearing"})
 # Referrals: volunteers, partner services, coordination and admin; hand-overs: partners, admin.
 REFER_COMMANDS = frozenset({"vermitteln", "vermittlungen"})
 HANDOVER_COMMANDS = frozenset({"meldung"})
+# Talk to KIM: the same roles as appointments.
+MESSAGES_COMMANDS = frozenset({"nachrichten"})

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.catalogue.samples import RBK
+from bot.flows.context import FlowSettings
 from bot.flows.events import BotKind
 from bot.flows.staff import texts
 from bot.flows.staff.phone_booking import ask as phone_booking_ask
@@ -116,7 +117,7 @@ async def test_booking_creates_the_person_and_tells_the_colleague(chat_factory, 
     [client], [appointment] = await stored(sqlite_db)
     assert (client.telegram_id, client.alias, client.phone, client.language, client.origin,
             client.consent_version) == (None, "Amal K.", "0171 234 5678", "ar", "phone",
-                                        "2026-11-21")
+                                        FlowSettings().privacy_notice_version)
     assert (appointment.client_id, appointment.starts_at, appointment.kind,
             appointment.channel, appointment.interpreter_language, appointment.status,
             appointment.booked_by_staff_id) == (

@@ -111,7 +111,8 @@ def _needs_consent(turn: ClientTurn) -> Outcome:
     # The notice's answer continues with the booking (see onboarding.answer_consent).
     turn.ctx.conversation.go(steps.PRIVACY, notice=version, then="book")
     text = tr._("To book an appointment we must save some data about you. Please read this "
-                "first:") + "\n\n" + privacy_notice(tr, version)
+                "first:")
+    text += "\n\n" + privacy_notice(tr, version, turn.ctx.settings.message_retention_days)
     return Outcome([turn.reply(text, consent_buttons(tr))])
 
 

@@ -15,6 +15,7 @@ from bot.flows.client import steps
 from bot.flows.client.finder.render import render_place
 from bot.flows.client.menu import back_to_menu, stale_button
 from bot.flows.client.turn import ClientTurn
+from bot.flows.client.write import flow as write
 from bot.flows.events import Button, Outcome, Reply, in_rows, rows
 from bot.i18n import Translator
 from storage.demand import count_demand
@@ -84,7 +85,10 @@ async def free_text(turn: ClientTurn) -> Outcome:
         town = turn.ctx.conversation.data.get("town")
         turn.ctx.conversation.go(steps.FINDER_TOPIC, **({"town": town} if town else {}))
         text = turn.tr._("I found no topic for your words. Please choose one:")
-        return Outcome([turn.reply(text, topic_buttons(turn))])
+        topics = turn.reply(text, topic_buttons(turn))
+        # Perhaps it was meant for a person at KIM ("When will you call me?").
+        to_kim = await write.offer(turn)
+        return Outcome([topics, *(to_kim.replies if to_kim else [])])
     return await choose_topic(turn, found[0])
 
 

@@ -77,7 +77,8 @@ def _needs_consent(turn: ClientTurn) -> Outcome:
     # The notice's answer continues with the intake (see router._answer_consent).
     turn.ctx.conversation.go(steps.PRIVACY, notice=version, then="intake")
     text = tr._("To save your answers we must save some data about you. Please read this "
-                "first:") + "\n\n" + privacy_notice(tr, version)
+                "first:")
+    text += "\n\n" + privacy_notice(tr, version, turn.ctx.settings.message_retention_days)
     return Outcome([turn.reply(text, consent_buttons(tr))])
 
 

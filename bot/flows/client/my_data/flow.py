@@ -13,7 +13,7 @@ from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, rows
 from bot.i18n import BY_CODE
-from storage import intakes
+from storage import intakes, kim_messages
 from storage.appointments import upcoming_for_client
 from storage.models import IntakeStatus, StaffMember
 
@@ -58,10 +58,37 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
         tr._("You can delete everything with /delete."),
     ]
     lines[-3:-3] = await _referral_lines(turn)
-    answers = await _intake_part(turn)
-    if answers is None:
-        return Outcome([turn.reply("\n".join(lines), back_to_menu(turn))])
-    return Outcome([turn.reply("\n".join(lines)), turn.reply(answers, back_to_menu(turn))])
+    parts = [part for part in (await _intake_part(turn), await _messages_part(turn)) if part]
+    replies = [turn.reply("\n".join(lines)), *(turn.reply(part) for part in parts)]
+    last = replies[-1]
+    replies[-1] = turn.reply(last.text, back_to_menu(turn))
+    return Outcome(replies)
+
+
+async def _messages_part(turn: ClientTurn) -> str | None:
+    """What the person and KIM wrote to each other, as stored: texts, and the kind of each
+    file (the files themselves are not kept)."""
+    tr = turn.tr
+    assert turn.client is not None
+    found = await kim_messages.of_client(turn.ctx.session, turn.client.id)
+    if not found:
+        return None
+    files = {"photo": tr._("(a photo)"), "document": tr._("(a PDF file)"),
+             "voice": tr._("(a voice message)")}
+    lines = [tr._("Your messages with the KIM team:")]
+    for message in found[-MAX_MESSAGES_SHOWN:]:
+        who = tr._("You") if message.from_client else tr._("KIM")
+        content = files.get(message.attachment or "", "") if message.attachment \
+            else message.text or ""
+        lines.append(f"{tr.date(message.at)} {tr.time(message.at)} · {who}: {content}")
+    if len(found) > MAX_MESSAGES_SHOWN:
+        lines.append(tr.ngettext("… and {n} older message.", "… and {n} older messages.",
+                                 len(found) - MAX_MESSAGES_SHOWN))
+    return directed(lines, tr)
+
+
+# A Telegram message holds 4,096 characters; 20 messages of up to 1,000 would not fit in one.
+MAX_MESSAGES_SHOWN = 3
 
 
 async def _intake_part(turn: ClientTurn) -> str | None:
@@ -115,6 +142,9 @@ async def confirm_delete(turn: ClientTurn, answer: str) -> Outcome:
     tr = turn.tr
     if answer != "yes":
         return Outcome([turn.reply(tr._("We deleted nothing."), edit=True), menu(turn)])
+    if turn.client is not None:  # relayed messages go from the staff chats too, where possible
+        await kim_messages.forget_client(turn.ctx.session, turn.client.id, turn.ctx.clock.now())
+        turn.ctx.outbox_written = True
     await _tell_case_managers_before_erasure(turn)
     await _withdraw_intake_before_erasure(turn)
     await turn.clients.erase(turn.ctx.event.user_id)

@@ -24,12 +24,16 @@ async def ask_language(turn: ClientTurn) -> Outcome:
     return Outcome([turn.reply(text, language_buttons(turn.language))])
 
 
-def privacy_notice(tr: Translator, version: str) -> str:
-    """The notice as short lines: one idea each, plain words (A2)."""
+def privacy_notice(tr: Translator, version: str, message_days: int = 90) -> str:
+    """The notice as short lines: one idea each, plain words (A2). `message_days`: how long
+    messages to KIM are kept after their conversation is closed (KIMBOT_MESSAGE_RETENTION_DAYS)."""
     return "\n\n".join([
         tr._("Before we start: about your data."),
         tr._("If you agree, we save your Telegram ID, your language, when you agreed and when "
              "you last wrote to us. Later also your appointments and your answers."),
+        tr._("If you write to the KIM team here, we keep your messages until {days} days "
+             "after your question is answered. Photos and files go to KIM; we do not keep "
+             "them.", days=message_days),
         tr._("Why: so that the KIM team can help you and remind you of appointments."),
         tr._("Who sees it: the KIM team of your district and the IT staff who run this "
              "service. We do not give it to other offices without asking you."),
@@ -49,7 +53,8 @@ def consent_buttons(tr: Translator) -> tuple[tuple[Button, ...], ...]:
 
 async def show_privacy(turn: ClientTurn, edit: bool = False) -> Outcome:
     tr = turn.tr
-    text = privacy_notice(tr, turn.ctx.settings.privacy_notice_version)
+    text = privacy_notice(tr, turn.ctx.settings.privacy_notice_version,
+                          turn.ctx.settings.message_retention_days)
     if turn.consented:
         # Nothing to decide any more: say when they agreed and how to take it back.
         assert turn.client is not None
@@ -81,10 +86,10 @@ async def answer_consent(turn: ClientTurn, answer: str) -> Outcome:
     if ctx.conversation.step != steps.PRIVACY or not isinstance(shown, str):
         # Consent counts only as the answer to the notice just shown, never from an old button.
         return await stale_button(turn)
-    if turn.consented:
+    if turn.consented and (answer == "no" or turn.client.consent_version == shown):
         return Outcome([menu(turn)])
     tr = turn.tr
-    if answer == "yes":
+    if answer == "yes":  # a first consent, or one to a newer notice than agreed before
         turn.client = await turn.clients.record_consent(
             ctx.event.user_id, turn.language, shown, ctx.clock.now())
         text = tr._("Thank you! You can delete your data at any time with /delete.")

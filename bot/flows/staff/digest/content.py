@@ -22,11 +22,14 @@ from bot.flows.staff.digest.text import (
     CoordinationDigest,
     case_manager_blocks,
     coordination_blocks,
+    messages_block,
     pack,
 )
 from bot.flows.staff.local_days import day_bounds, local_date
 from bot.flows.staff.towns import town_names
+from bot.talk.days import ANSWER_WITHIN, working_days_back
 from storage import digests as store
+from storage import kim_messages
 from storage.models import AppointmentStatus, StaffMember, StaffRole
 from storage.staff_agenda import appointments_between
 
@@ -70,7 +73,18 @@ async def compose(session: AsyncSession, member: StaffMember, *, since: datetime
         waiting = await _coordination_part(session, member, day, since)
         blocks += coordination_blocks(waiting, timezone)
         shown |= {case.client_id for case in waiting.waiting if case.client_id is not None}
+    blocks += await _messages_part(session, member, day, timezone, coordination)
     return Digest(pack(blocks), frozenset(shown))
+
+
+async def _messages_part(session: AsyncSession, member: StaffMember, day: date, timezone: str,
+                         coordination: bool) -> list[str]:
+    """Conversations whose oldest unanswered message is more than two working days old."""
+    cutoff = day_bounds(working_days_back(day, ANSWER_WITHIN), timezone)[0]
+    own = await kim_messages.waiting_longer_than(session, member.id, None, cutoff)
+    queue = (await kim_messages.waiting_longer_than(session, None, member.region_id, cutoff)
+             if coordination else 0)
+    return [messages_block(own, queue)] if own or queue else []
 
 
 async def _case_manager_part(session: AsyncSession, member: StaffMember, day: date,

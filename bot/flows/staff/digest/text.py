@@ -89,6 +89,17 @@ def coordination_blocks(d: CoordinationDigest, timezone: str) -> list[str]:
     return ["\n".join(lines)]
 
 
+def messages_block(own: int, queue: int) -> str:
+    """Conversations waiting longer than two working days: the member's, and the queue's."""
+    lines = ["✉️ Nachrichten, die länger als zwei Arbeitstage warten:"]
+    if own:
+        lines.append(f"• bei Ihnen: {own}")
+    if queue:
+        lines.append(f"• ohne Zuständigkeit (Koordination): {queue}")
+    lines.append("/nachrichten zeigt sie.")
+    return "\n".join(lines)
+
+
 def pack(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Blocks joined by blank lines into as few messages as fit `limit`; a block too long
     on its own is split between lines. Nothing is cut off."""
