@@ -5,6 +5,7 @@ Persian; /delete leaves no message row and takes the relayed messages out of the
 
 from __future__ import annotations
 
+import aiohttp
 from sqlalchemy import select
 
 from bot.app import SANDBOX_ADMIN_ID, SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN
@@ -64,6 +65,19 @@ async def test_a_persian_speaker_and_the_kim_team_write_to_each_other(system):
     assert done["text"].startswith("✅ Gesendet an Gespräch Nr. 1")
     [template] = await server.wait_for(CLIENT, ahmad.id, count=1, timeout=10)
     assert template["text"] == FA._("I have received your documents. Thank you.")
+
+    # The chat page shows the whole exchange: what the staff chat holds, the letter as a picture.
+    async with aiohttp.ClientSession() as page:
+        async with page.get(f"{server.url}/sandbox/history",
+                            params={"bot": STAFF, "chat": str(admin.id)}) as response:
+            shown = (await response.json())["messages"]
+        picture = next(m for m in shown if m.get("photo"))
+        async with page.get(f"{server.url}/sandbox/files/{picture['photo']['file_id']}",
+                            params={"inline": "1"}) as response:
+            assert response.content_type.startswith("image/")
+    texts = [m["text"] or "" for m in shown]
+    assert any("سلام، نامه‌ای از جاب‌سنتر دارم" in t for t in texts)
+    assert any(t.startswith("✅ Gesendet an Gespräch Nr. 1") for t in texts)
 
     [ask] = await say(server, CLIENT, ahmad, "/delete")
     [gone] = await press(server, CLIENT, ahmad, ask["message_id"], "delete:yes")
