@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d'
 COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --group lock-tools --universal \
 	--generate-hashes --python-version 3.11 --custom-compile-command "make lock" --quiet
 
-.PHONY: run test lint catalogs bench clean lock upgrade lock-check
+.PHONY: run test lint catalogs check-translations bench clean lock upgrade lock-check
 
 # --clear: the environment holds the lock and nothing left over from an earlier one. The project
 # is installed without its dependencies and without build isolation, so nothing unlocked comes in.
@@ -35,6 +35,12 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+## Every check on the translations: complete catalogs, placeholders, plurals, right-to-left
+## starts, the glossary, digits and lists, message and button lengths.
+check-translations: $(STAMP)
+	$(BIN)/pytest -q tests/test_catalogs.py tests/test_glossary.py tests/test_locale_assembly.py \
+		tests/flows/client/test_plain_language.py
 
 ## After changing client texts: refresh the template and every catalog (then translate).
 catalogs: $(STAMP)

@@ -76,7 +76,8 @@ class System:
             booking_days=settings.booking_days, reminder_policy=settings.reminder_policy,
             client_bot_username=settings.client_bot_username,
             referral_link_validity=timedelta(days=settings.referral_link_days),
-            message_retention_days=settings.message_retention_days))
+            message_retention_days=settings.message_retention_days,
+            retention_days=settings.retention_days, controller=settings.controller))
         self.sandbox: SandboxServer | None = None
         self.client_bot: ClientBot | None = None
         self.staff_bot: StaffBot | None = None

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     retention_days: int = 180
     # Days the access log (who saw which client's data) is kept.
     access_log_days: int = 730
+    # Who is responsible for the data (GDPR Art. 13), named in the full privacy notice: the
+    # Kreis (or city) that runs this service, with its address. The default is the sample
+    # Kreis of the demo; every deployment sets its own.
+    controller: str = ("Rheinisch-Bergischer Kreis, Der Landrat, Am Rübezahlwald 7, "
+                       "51469 Bergisch Gladbach")
     # Days the texts of a conversation with KIM are kept after staff marked it done.
     message_retention_days: int = 90
 

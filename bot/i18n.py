@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -139,6 +141,12 @@ class Translator:
         if self.rtl:
             template = isolate_commands(template)
         return template.format(**{k: isolate(v, self.rtl) for k, v in values.items()})
+
+    def join(self, items: Iterable[str]) -> str:
+        """Items as a list in this language ("A, B und C", "A وB وC"): CLDR's pattern, so no
+        Latin comma inside Arabic-script text."""
+        found = [item for item in items if item]
+        return format_list(found, style="standard", locale=self.locale) if found else ""
 
     def date(self, moment: datetime) -> str:
         """A date as people write it in this language, e.g. "21. November 2026"."""

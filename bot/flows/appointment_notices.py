@@ -6,7 +6,6 @@ booked for a caller): who, when, what kind, which language, whether an interpret
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -39,11 +38,10 @@ def when_de(starts_at: datetime, ends_at: datetime, timezone: str) -> str:
     return f"{WEEKDAYS[start.weekday()]} {start:%d.%m.%Y}, {start:%H:%M}–{end:%H:%M} Uhr"
 
 
-def bidi_safe(name: str) -> str:
-    """An Arabic-script name isolated, so it cannot turn the rest of the German line around;
-    Latin names stay as written."""
-    rtl = any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in name)
-    return isolate(name, rtl=rtl)
+def bidi_safe(text: str) -> str:
+    """Something a person wrote (a name, a phone number) isolated, so that it cannot turn the
+    rest of the German line around, whatever its direction (see summary_de.isolated)."""
+    return isolate(text, rtl=True)
 
 
 def name_de(client: Client) -> str:
@@ -54,7 +52,7 @@ def name_de(client: Client) -> str:
 def person_de(client: Client) -> str:
     name = name_de(client)
     via = "per Telefon gebucht" if client.telegram_id is None else "über den Chat"
-    phone = f", Tel. {client.phone}" if client.phone else ""
+    phone = f", Tel. {bidi_safe(client.phone)}" if client.phone else ""
     return f"{name} ({via}{phone})"
 
 

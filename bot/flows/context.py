@@ -24,7 +24,11 @@ class FlowSettings:
     # Longer free text is refused before any flow sees it.
     max_text_length: int = 1000
     privacy_notice_version: str = "2026-12-07"
-    # How long messages to KIM are kept after their conversation is closed (the notice says).
+    # What the full privacy notice says: who is responsible (the Kreis), and how long data is
+    # kept (KIMBOT_RETENTION_DAYS, KIMBOT_MESSAGE_RETENTION_DAYS).
+    controller: str = ("Rheinisch-Bergischer Kreis, Der Landrat, Am Rübezahlwald 7, "
+                       "51469 Bergisch Gladbach")
+    retention_days: int = 180
     message_retention_days: int = 90
     max_open_appointments: int = 2
     booking_days: int = 14

@@ -113,6 +113,25 @@ def rows(*row_lists: list[Button] | tuple[Button, ...]) -> tuple[tuple[Button, .
     return tuple(tuple(r) for r in row_lists if r)
 
 
+# A button that shares its row shows about 24 characters on a phone before it is cut; one
+# alone in its row about 40.
+SHARED_ROW_CHARS = 24
+ALONE_CHARS = 40
+
+
 def in_rows(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
-    """Lay buttons out `per_row` to a row."""
-    return tuple(tuple(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row))
+    """Lay buttons out up to `per_row` to a row, in order; a label too long to share a row
+    (in this language) gets a row of its own, so no label is cut."""
+    found: list[tuple[Button, ...]] = []
+    row: list[Button] = []
+    for button in buttons:
+        if per_row > 1 and len(button.label) > SHARED_ROW_CHARS:
+            found += [tuple(row)] if row else []
+            found.append((button,))
+            row = []
+            continue
+        row.append(button)
+        if len(row) == per_row:
+            found.append(tuple(row))
+            row = []
+    return tuple(found + ([tuple(row)] if row else []))

@@ -82,8 +82,10 @@ def _rtl(text: str) -> bool:
 
 def isolated(text: str) -> str:
     """Text as written (a name, a phone number, a line of free text), kept intact inside the
-    German line whatever its direction."""
-    return isolate(text, _rtl(text))
+    German line whatever its direction. Always isolated, even when it has no right-to-left
+    letter: a phone number in a line that starts with an Arabic name would otherwise be shown
+    in reverse order ("12345678 0176"), because that name makes the whole line right-to-left."""
+    return isolate(text, True)
 
 
 def person_de(client: Client) -> str:
@@ -172,7 +174,7 @@ def _deadline_warning(intake: Intake, today: date) -> list[str]:
 
 def _contact(intake: Intake) -> str:
     label = _label("contact", intake.contact)
-    return f"{label}: {intake.phone}" if intake.phone else label
+    return f"{label}: {isolated(intake.phone)}" if intake.phone else label
 
 
 def _note(intake: Intake) -> list[str]:

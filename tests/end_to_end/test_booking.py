@@ -33,7 +33,7 @@ async def test_an_arabic_speaker_agrees_checks_and_deletes_their_data(system):
     assert edited["event"] == "edit" and edited["message_id"] == hello["message_id"]
     assert edited["buttons"] == []  # the language list is gone once chosen
     assert AR._("Before we start: about your data.") in notice["text"]
-    assert button_data(notice) == ["consent:yes", "consent:no"]
+    assert button_data(notice) == ["consent:yes", "consent:no", "privfull"]
 
     _, menu = await press(server, CLIENT, amal, notice["message_id"], "consent:yes", count=2)
     assert menu["text"] == AR._("Main menu. What do you want to do?")

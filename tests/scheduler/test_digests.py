@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.i18n import FSI, PDI
 from scheduler.clock import FixedClock
 from scheduler.digests import send_due_digests
 from storage.db import Database
@@ -195,8 +196,8 @@ async def test_the_clearing_digest_lists_what_waits_longest_first(sqlite_db, mon
     assert message.text.splitlines() == [
         "🧭 Klärung (Koordination), Mo 23.11.2026",
         "2 warten auf Klärung, 1 neu seit Fr 20.11., 07:30 Uhr, am längsten wartend zuerst:",
-        "• Anmeldung seit Mi 18.11.: \u2068أمل\u2069 (odenthal)",
-        "• 🆕 Weiterleitung von Caritas seit So 22.11.: ohne Namen (kuerten)",
+        f"• Anmeldung seit Mi 18.11.: {FSI}أمل{PDI} (odenthal)",
+        f"• 🆕 Weiterleitung von {FSI}Caritas{PDI} seit So 22.11.: ohne Namen (kuerten)",
     ]
     assert await access_log(sqlite_db) == [(ki, amal, "digest")]
 

@@ -62,6 +62,7 @@ _PLAIN_ACTIONS: dict[str, Simple] = {
     **{name: handler for name, handler in _COMMANDS.items() if name not in ("start", "find")},
     "finder": finder.ask_topic,
     "wsend": write.send_draft,
+    "privfull": onboarding.show_full_notice,
     "finder_town": finder.change_town,
     "btowns": booking.change_town,
     "bdays": booking.show_days_again,

@@ -295,9 +295,14 @@ async def test_the_booking_lands_with_the_case_manager_and_office_shown(booking_
     assert shown in done.replies[0].text
 
 
-def test_an_arabic_name_is_isolated_in_the_german_staff_message():
+def test_names_and_phone_numbers_are_isolated_in_the_german_staff_message():
+    """Arabic and Latin names alike, and phone numbers, so a line starting with an Arabic name
+    neither turns right-to-left nor shows the number reversed."""
     from bot.flows.appointment_notices import person_de
+    from bot.i18n import FSI, PDI
     from storage.models import Client
 
-    assert person_de(Client(id=3, alias="أمل", telegram_id=1)) == "\u2068أمل\u2069 (über den Chat)"
-    assert person_de(Client(id=3, alias="Amal", telegram_id=1)) == "Amal (über den Chat)"
+    assert person_de(Client(id=3, alias="أمل", telegram_id=1)) == f"{FSI}أمل{PDI} (über den Chat)"
+    assert person_de(Client(id=3, alias="Amal", telegram_id=1)) == f"{FSI}Amal{PDI} (über den Chat)"
+    assert person_de(Client(id=3, alias="أمل", phone="0171 2345678")) == (
+        f"{FSI}أمل{PDI} (per Telefon gebucht, Tel. {FSI}0171 2345678{PDI})")

@@ -9,7 +9,7 @@ import pytest
 
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
-from bot.i18n import translator
+from bot.i18n import FSI, PDI, translator
 from scheduler.jobs import purge_expired_states
 from storage.models import IntakeStatus
 from tests.support.chat import Chat
@@ -118,14 +118,14 @@ async def test_the_check_screen_shows_every_answer_in_the_persons_language(flow)
     check = await fill(chat, Answers(note="Потрібна допомога з листом"))
     body = text(check)
     for line in (UK._("Town") + ": Odenthal",
-                 UK._("Topics") + ": " + ", ".join(UK._(label) for label in (
+                 UK._("Topics") + ": " + UK.join(UK._(label) for label in (
                      "Housing", "Residence permit", "Debts")),
-                 UK._("Household") + ": " + UK._("With a partner") + ", "
-                 + UK.ngettext("{n} child", "{n} children", 2),
+                 UK._("Household") + ": " + UK.join([UK._("With a partner"),
+                 UK.ngettext("{n} child", "{n} children", 2)]),
                  UK._("German") + ": " + UK._("A1: a few words"),
                  UK._("Interpreter") + ": " + UK._("Not needed"),
                  UK._("Residence status") + ": " + UK._("I prefer not to say"),
-                 UK._("Your message") + ": Потрібна допомога з листом"):
+                 UK._("Your message") + f": {FSI}Потрібна допомога з листом{PDI}"):
         assert line in body, line
     assert "Wohnen" not in body  # nothing German on the person's side
 

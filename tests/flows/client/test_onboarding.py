@@ -43,10 +43,14 @@ async def test_choosing_a_language_shows_the_privacy_notice_in_it(chat_factory, 
     notice = text(outcome)
     assert AR._("Before we start: about your data.") in notice
     assert "/delete" in notice and "/mydata" in notice
-    assert AR._("Chats with bots in Telegram are not end-to-end encrypted. Please do not "
-                "write about your health or your asylum case here.") in notice
-    assert actions(outcome)[-2:] == ["consent:yes", "consent:no"]
+    assert AR._("Please do not write about your health here.") in notice
+    assert actions(outcome)[-3:] == ["consent:yes", "consent:no", "privfull"]
     assert outcome.replies[0].edit  # the language list is replaced, not left with buttons
+    # The full notice is one tap away, with the same choice under it; nothing is agreed yet.
+    full = await chat.press("privfull")
+    assert AR._("Responsible: {controller}.", controller=FlowSettings().controller) in text(full)
+    assert "LDI NRW" in text(full)
+    assert actions(full) == ["consent:yes", "consent:no"]
     # Nothing personal yet: no client row, and no row that names the chat.
     assert (await all_rows(sqlite_db))["clients"] == []
     assert await rows_mentioning(sqlite_db, chat.user_id) == []
@@ -90,7 +94,7 @@ async def test_consent_can_be_given_later_from_the_menu(chat_factory, sqlite_db)
     await chat.press("lang:tr")
     await chat.press("consent:no")
     outcome = await chat.press("privacy")
-    assert actions(outcome)[-2:] == ["consent:yes", "consent:no"]
+    assert actions(outcome)[-3:] == ["consent:yes", "consent:no", "privfull"]
     await chat.press("consent:yes")
     assert len((await all_rows(sqlite_db))["clients"]) == 1
 

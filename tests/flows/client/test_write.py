@@ -42,7 +42,7 @@ async def test_someone_who_has_not_agreed_reads_the_notice_first_then_writes(eng
     asked = await chat.send("/write")
     assert FA._("To pass on your messages we must save them. Please read this first:") \
         in text(asked)
-    assert actions(asked) == ["consent:yes", "consent:no"]
+    assert actions(asked) == ["consent:yes", "consent:no", "privfull"]
     agreed = await chat.press("consent:yes")
     assert FA._("Write your message to the KIM team.") in text(agreed)
     hello = await chat.send("سلام، کی با من تماس می‌گیرید؟")
@@ -57,7 +57,7 @@ async def test_an_older_consent_is_asked_again_because_it_did_not_mention_messag
         client = await session.scalar(select(Client))
         client.consent_version = "2026-11-21"
     asked = await chat.press("write")
-    assert actions(asked) == ["consent:yes", "consent:no"]
+    assert actions(asked) == ["consent:yes", "consent:no", "privfull"]
     assert FA._("Write your message to the KIM team.") in text(await chat.press("consent:yes"))
     async with sqlite_db.transaction() as session:
         assert (await session.scalar(select(Client))).consent_version == \

@@ -11,6 +11,7 @@ from bot.flows.events import BotKind
 from bot.flows.staff import period, texts
 from bot.flows.staff.appointments import absence
 from bot.flows.staff.period import PeriodError, parse_period
+from bot.i18n import FSI, PDI
 from storage.models import AppointmentKind
 from tests.support.common import actions, text
 from tests.support.staff import (
@@ -132,7 +133,7 @@ async def test_tomorrow_blocked_warns_of_open_appointments_and_frees_no_new_slot
     saved = await chat.press("absence_day:1")
     assert absence.SAVED.format(period="am Di 24.11.2026 (ganztags)") in text(saved)
     assert absence.CONFLICTS.format(count=1) in text(saved)
-    assert "Di 24.11.2026, 09:00–09:30 Uhr: Amal, Folgetermin" in text(saved)
+    assert f"Di 24.11.2026, 09:00–09:30 Uhr: {FSI}Amal{PDI}, Folgetermin" in text(saved)
     assert actions(saved) == [f"cancel:{kept}"]
     assert f"cancel:{other_day}" not in actions(saved)
     async with sqlite_db.transaction() as session:

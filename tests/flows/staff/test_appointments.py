@@ -14,6 +14,7 @@ from bot.flows.staff.appointments.actions import (
     NOT_YOURS,
     STARTED,
 )
+from bot.i18n import FSI, PDI
 from storage.appointments import cancel
 from storage.models import Appointment, AppointmentKind, Channel, StaffRole
 from tests.support.common import actions, text
@@ -64,13 +65,13 @@ async def test_today_lists_only_my_appointments_of_the_local_day_in_order(chat_f
     lines = body.splitlines()
     starts = [line.split()[1] for line in lines if line.startswith(("•", "❌"))]
     assert starts == ["09:30–10:00", "12:00–12:30", "14:00–15:00", "15:00–15:30"]
-    assert "Amal (über den Chat)" in body
+    assert f"{FSI}Amal{PDI} (über den Chat)" in body
     assert f"Person Nr. {day['nameless']} (über den Chat)" in body
-    assert "Herr D. (per Telefon gebucht, Tel. 0171 2345678)" in body
+    assert f"{FSI}Herr D.{PDI} (per Telefon gebucht, Tel. {FSI}0171 2345678{PDI})" in body
     assert "Folgetermin, Telefon · Arabisch, Dolmetschung Arabisch · gebucht" in body
     assert "Erstgespräch, persönlich · Ukrainisch, ohne Dolmetschung · gebucht" in body
     # A cancelled appointment stays visible, marked, so the case manager sees the free time.
-    assert "❌ 12:00–12:30 Herr D." in body and "abgesagt (von der Person)" in body
+    assert f"❌ 12:00–12:30 {FSI}Herr D.{PDI}" in body and "abgesagt (von der Person)" in body
     assert "11:00" not in body  # the colleague's appointment
     assert "08:00" not in body  # tomorrow's
     assert actions(shown) == [
@@ -82,7 +83,7 @@ async def test_tomorrow_and_the_day_buttons(chat_factory, day):
     chat = staff_chat(chat_factory)
     tomorrow = await chat.send("/morgen")
     assert text(tomorrow).startswith("Ihre Termine morgen, Di 24.11.2026:")
-    assert "08:00–08:30 Amal" in text(tomorrow)
+    assert f"08:00–08:30 {FSI}Amal{PDI}" in text(tomorrow)
     switched = await chat.press("day:0")
     assert switched.replies[0].edit and "Ihre Termine heute" in text(switched)
     assert "nicht mehr gültig" in text(await chat.press("day:7"))
@@ -155,7 +156,7 @@ async def test_cancel_asks_first_then_tells_the_client_in_their_language(chat_fa
 async def test_cancelling_for_a_caller_asks_to_phone_them(chat_factory, sqlite_db, day):
     chat = staff_chat(chat_factory)
     done = await chat.press(f"cancel_yes:{day['caller']}")
-    assert "bitte rufen Sie sie an: Tel. 0171 2345678" in text(done)
+    assert f"bitte rufen Sie sie an: Tel. {FSI}0171 2345678{PDI}" in text(done)
     assert await outbox(sqlite_db) == []  # no chat to write to
 
 

@@ -7,6 +7,7 @@ import pytest
 from bot.flows.events import BotKind
 from bot.flows.staff import texts
 from bot.flows.staff.digest import command as digest
+from bot.i18n import FSI, PDI
 from scheduler.clock import FixedClock
 from scheduler.digests import send_due_digests
 from storage.models import StaffRole
@@ -35,7 +36,8 @@ async def test_on_demand_it_reads_like_the_scheduled_one_and_moves_nothing(chat_
     shown = await staff_chat(chat_factory).send("/digest")
     [reply] = shown.replies
     body, footer = reply.text.rsplit("\n\n", 1)
-    assert body.startswith("☀️ Ihr Tag, Mo 23.11.2026\nHeute 1 Termin:\n• 14:00–14:30 Amal")
+    assert body.startswith(
+        f"☀️ Ihr Tag, Mo 23.11.2026\nHeute 1 Termin:\n• 14:00–14:30 {FSI}Amal{PDI}")
     assert "Seit Fr 20.11., 07:30 Uhr" in body and "📆 Rest der Woche:" in body
     assert footer == digest.FOOTER_ON.format(time="07:30")
     assert (await member(sqlite_db, kaya["me"])).last_digest_at == local(20, 7, 30)

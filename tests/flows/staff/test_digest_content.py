@@ -8,6 +8,7 @@ import pytest
 
 from bot.flows.staff.digest.schedule import opens_the_week
 from bot.flows.staff.digest.text import pack
+from bot.i18n import FSI, PDI
 from scheduler.clock import FixedClock
 from scheduler.digests import send_due_digests
 from storage.appointments import cancel
@@ -25,7 +26,10 @@ from tests.support.digest import (
 )
 from tests.support.staff import add_appointment, add_client, add_member, local
 
-ARABIC_AMAL = "\u2068أمل\u2069"  # isolated, so it cannot reverse the German line around it
+# Names and phone numbers are isolated, so they cannot reverse the German line around them.
+ARABIC_AMAL = f"{FSI}أمل{PDI}"
+OLENA = f"{FSI}Olena{PDI}"
+HERR_D = f"{FSI}Herr D.{PDI}"
 
 
 async def digest_text(db: Database, at: datetime, chat_id: int = 700) -> str:
@@ -107,10 +111,10 @@ async def test_the_monday_digest_in_order(db, week):
     assert text.splitlines() == [
         "☀️ Ihr Tag, Mo 23.11.2026",
         "Heute 3 Termine:",
-        f"• 09:30–10:00 {ARABIC_AMAL} (über den Chat, Tel. 0171 111)",
+        f"• 09:30–10:00 {ARABIC_AMAL} (über den Chat, Tel. {FSI}0171 111{PDI})",
         "   Folgetermin, Telefon · Arabisch, Dolmetschung Arabisch",
         "   ⏳ nicht bestätigt · Themen: Wohnen, Arbeit und Arbeitserlaubnis",
-        "• 11:00–11:30 Herr D. (per Telefon gebucht, Tel. 0171 2345678)",
+        f"• 11:00–11:30 {HERR_D} (per Telefon gebucht, Tel. {FSI}0171 2345678{PDI})",
         "   Folgetermin, Video · Persisch, ohne Dolmetschung",
         "   ⏳ nicht bestätigt · 🆕 neu gebucht",
         f"• 14:00–15:00 Person Nr. {week['nameless']} (über den Chat)",
@@ -119,22 +123,23 @@ async def test_the_monday_digest_in_order(db, week):
         "",
         "Seit Fr 20.11., 07:30 Uhr:",
         "❌ Abgesagt:",
-        "• Mo 23.11., 12:00 Olena – von der Person",
-        "• Di 24.11., 10:00 Olena – vom Team",
+        f"• Mo 23.11., 12:00 {OLENA} – von der Person",
+        f"• Di 24.11., 10:00 {OLENA} – vom Team",
         "📅 Neu gebucht:",
-        "• Mi 25.11., 09:00 \u2068أمل\u2069 – Folgetermin, persönlich",
-        "• Do 26.11., 15:00 Olena – Folgetermin, Telefon",
+        f"• Mi 25.11., 09:00 {ARABIC_AMAL} – Folgetermin, persönlich",
+        f"• Do 26.11., 15:00 {OLENA} – Folgetermin, Telefon",
         "📵 Im Chat nicht mehr erreichbar (Bot blockiert):",
-        f"• {ARABIC_AMAL} – nächster Termin Mo 23.11., 09:30 – bitte anrufen: Tel. 0171 111",
+        f"• {ARABIC_AMAL} – nächster Termin Mo 23.11., 09:30 – bitte anrufen: "
+        f"Tel. {FSI}0171 111{PDI}",
         "📂 Neu zugewiesen:",
-        "• Olena (odenthal), Fr 20.11.",
+        f"• {OLENA} (odenthal), Fr 20.11.",
         "",
         "📆 Rest der Woche:",
-        "• Di 24.11.: 08:00 Herr D.",
+        f"• Di 24.11.: 08:00 {HERR_D}",
         f"• Mi 25.11.: 09:00 {ARABIC_AMAL}",
-        "• Do 26.11.: 15:00 Olena",
-        "• Fr 27.11.: 11:00 Olena",
-        "• Sa 28.11.: 10:00 Olena",
+        f"• Do 26.11.: 15:00 {OLENA}",
+        f"• Fr 27.11.: 11:00 {OLENA}",
+        f"• Sa 28.11.: 10:00 {OLENA}",
     ]
 
 
@@ -155,9 +160,9 @@ async def test_tuesday_has_no_week_and_lists_only_what_changed_since_monday(db, 
                      now=local(23, 16))
     text = await digest_text(db, local(24, 7, 30))
     assert "Rest der Woche" not in text
-    assert "Seit Mo 23.11., 07:30 Uhr:\n❌ Abgesagt:\n• Do 26.11., 15:00 Olena" in text
+    assert f"Seit Mo 23.11., 07:30 Uhr:\n❌ Abgesagt:\n• Do 26.11., 15:00 {OLENA}" in text
     assert "Neu gebucht" not in text and "erreichbar" not in text
-    assert "Heute 1 Termin:\n• 08:00–08:30 Herr D." in text
+    assert f"Heute 1 Termin:\n• 08:00–08:30 {HERR_D}" in text
 
 
 async def test_a_quiet_day(sqlite_db):
@@ -174,7 +179,8 @@ async def test_someone_unreachable_without_an_open_appointment_or_phone(sqlite_d
     await set_appointment(sqlite_db, past, status="attended")
     await set_client(sqlite_db, client, unreachable_at=local(23, 9))
     text = await digest_text(sqlite_db, local(24, 7, 30))
-    assert ("• Amal – kein offener Termin – keine Telefonnummer hinterlegt" in text)
+    assert (f"• {FSI}Amal{PDI} – kein offener Termin – keine Telefonnummer hinterlegt"
+            in text)
 
 
 async def test_the_week_after_easter_monday_opens_on_tuesday(sqlite_db):
@@ -212,4 +218,5 @@ async def test_the_first_digest_looks_back_a_day(sqlite_db):
     await set_appointment(sqlite_db, fresh, created_at=now - timedelta(hours=23))
     await set_appointment(sqlite_db, stale, created_at=now - timedelta(hours=25))
     text = await digest_text(sqlite_db, now)
-    assert "Mi 25.11., 09:00 Amal" in text and "Do 26.11., 09:00 Amal" not in text
+    assert (f"Mi 25.11., 09:00 {FSI}Amal{PDI}" in text
+            and f"Do 26.11., 09:00 {FSI}Amal{PDI}" not in text)

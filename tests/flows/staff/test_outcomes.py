@@ -16,6 +16,7 @@ from bot.flows.events import BotKind
 from bot.flows.staff import texts
 from bot.flows.staff.appointments.actions import ALREADY, NOT_STARTED, NOT_YOURS
 from bot.flows.staff.outcomes import answers
+from bot.i18n import FSI, PDI
 from scheduler.clock import FixedClock
 from scheduler.outcome_questions import ask_after_appointments
 from storage.db import Database
@@ -93,7 +94,8 @@ async def test_only_within_seven_days_of_the_end(db):
     # A process that was down for days asks about what is recent enough, with its date.
     assert await ask(db, local(23, 10)) == 1
     [message] = await messages_to(db, 700)
-    assert message.text == "Termin Di 17.11., 09:30 mit Amal (Folgetermin): War die Person da?"
+    assert message.text == (
+        f"Termin Di 17.11., 09:30 mit {FSI}Amal{PDI} (Folgetermin): War die Person da?")
     assert (await appointment(db, eight_days)).outcome_asked_at is None
     assert (await appointment(db, six_days)).outcome_asked_at is not None
 
@@ -108,7 +110,7 @@ async def test_not_about_appointments_already_closed(db):
     await set_appointment(db, confirmed, status="confirmed")
     assert await ask(db, local(23, 12)) == 1
     [message] = await messages_to(db, 700)
-    assert message.text.startswith("Termin 09:00 mit Amal")
+    assert message.text.startswith(f"Termin 09:00 mit {FSI}Amal{PDI}")
 
 
 async def test_two_instances_ask_once(db, db_url):
@@ -172,7 +174,7 @@ async def test_attended_follow_up_is_recorded_once(chat_factory, sqlite_db, aske
     done = await chat.press(f"oc_att:{asked['follow_up']}")
     assert done.notice == "Vermerkt: erschienen."
     assert done.replies[0].edit
-    assert text(done) == "Termin 09:00 mit Amal (Folgetermin): erschienen ✔️"
+    assert text(done) == f"Termin 09:00 mit {FSI}Amal{PDI} (Folgetermin): erschienen ✔️"
     assert (await appointment(sqlite_db, asked["follow_up"])).status == "attended"
     assert await outcomes(sqlite_db) == [(asked["me"], "kim-odenthal", "follow_up", "attended")]
     for again in ("oc_att", "oc_miss", "oc_move"):
@@ -184,7 +186,7 @@ async def test_attended_follow_up_is_recorded_once(chat_factory, sqlite_db, aske
 async def test_missed(chat_factory, sqlite_db, asked):
     chat = staff_chat(chat_factory)
     done = await chat.press(f"oc_miss:{asked['follow_up']}")
-    assert text(done) == "Termin 09:00 mit Amal (Folgetermin): nicht erschienen ✔️"
+    assert text(done) == f"Termin 09:00 mit {FSI}Amal{PDI} (Folgetermin): nicht erschienen ✔️"
     assert (await appointment(sqlite_db, asked["follow_up"])).status == "missed"
     assert await outcomes(sqlite_db) == [(asked["me"], "kim-odenthal", "follow_up", "missed")]
     assert text(await chat.press(f"oc_miss:{asked['follow_up']}")) == ALREADY.format(
@@ -196,7 +198,7 @@ async def test_moved_closes_it_and_asks_the_person_to_book_again(chat_factory, s
                                                                  asked):
     chat = staff_chat(chat_factory)
     done = await chat.press(f"oc_move:{asked['first']}")
-    assert text(done) == ("Termin 10:00 mit Olena (Erstgespräch): verschoben ✔️\n"
+    assert text(done) == (f"Termin 10:00 mit {FSI}Olena{PDI} (Erstgespräch): verschoben ✔️\n"
                           + answers.ASK_BOOK)
     row = await appointment(sqlite_db, asked["first"])
     assert (row.status, row.cancelled_by) == ("cancelled", "staff")
@@ -211,7 +213,7 @@ async def test_moved_closes_it_and_asks_the_person_to_book_again(chat_factory, s
 
 async def test_moved_for_a_caller_asks_to_phone_them(chat_factory, sqlite_db, asked):
     done = await staff_chat(chat_factory).press(f"oc_move:{asked['caller_first']}")
-    assert text(done).endswith("bitte rufen Sie sie an: Tel. 0171 2345678.")
+    assert text(done).endswith(f"bitte rufen Sie sie an: Tel. {FSI}0171 2345678{PDI}.")
 
 
 async def test_the_moved_message_in_english_and_german(chat_factory, sqlite_db, asked):
@@ -234,19 +236,22 @@ async def test_a_first_interview_then_kurzberatung_with_its_topic(chat_factory, 
     chat = staff_chat(chat_factory)
     first = asked["first"]
     step = await chat.press(f"oc_att:{first}")
-    assert text(step) == "Termin 10:00 mit Olena (Erstgespräch): erschienen. Wie geht es weiter?"
+    assert text(step) == (f"Termin 10:00 mit {FSI}Olena{PDI} (Erstgespräch): erschienen. "
+                          "Wie geht es weiter?")
     assert actions(step) == [f"oc_kurz:{first}", f"oc_case:{first}", f"oc_only:{first}",
                              f"oc_ask:{first}"]
     # Nothing is recorded until the next tap.
     assert (await appointment(sqlite_db, first)).status == "booked"
     topics = await chat.press(f"oc_kurz:{first}")
-    assert text(topics) == ("Kurzberatung nach dem Termin 10:00 mit Olena (Erstgespräch): "
+    assert text(topics) == ("Kurzberatung nach dem Termin 10:00 mit "
+                            f"{FSI}Olena{PDI} (Erstgespräch): "
                             "Worum ging es?")
     assert actions(topics) == [f"oc_topic:{first}_{t.code}" for t in TOPICS] + [
         f"oc_att:{first}"]
     saved = await chat.press(f"oc_topic:{first}_housing")
     assert saved.notice == "Gezählt"
-    assert text(saved).startswith("Termin 10:00 mit Olena (Erstgespräch): erschienen ✔️\n"
+    assert text(saved).startswith(f"Termin 10:00 mit {FSI}Olena{PDI} (Erstgespräch): "
+                                  "erschienen ✔️\n"
                                   "✅ Kurzberatung gezählt: Wohnen · persönlich · kuerten")
     assert (await appointment(sqlite_db, first)).status == "attended"
     async with sqlite_db.transaction() as session:
@@ -275,7 +280,7 @@ async def test_a_first_interview_then_a_cm_case(chat_factory, sqlite_db, asked):
     opened = await chat.press(f"oc_case:{first}")
     assert opened.notice == "Eröffnet"
     # The caller named no town: the case counts for the case manager's town.
-    assert text(opened) == ("Termin 11:00 mit Herr D. (Erstgespräch): erschienen.\n"
+    assert text(opened) == (f"Termin 11:00 mit {FSI}Herr D.{PDI} (Erstgespräch): erschienen.\n"
                             "✅ KIM-Fall eröffnet (odenthal). Offene Fälle: 1.")
     async with sqlite_db.transaction() as session:
         [case] = list(await session.scalars(select(CmCase)))
@@ -295,7 +300,7 @@ async def test_a_first_interview_attended_without_counting(chat_factory, sqlite_
     assert text(back).endswith("War die Person da?") and back.replies[0].edit
     await chat.press(f"oc_att:{asked['first']}")
     done = await chat.press(f"oc_only:{asked['first']}")
-    assert text(done) == "Termin 10:00 mit Olena (Erstgespräch): erschienen ✔️"
+    assert text(done) == f"Termin 10:00 mit {FSI}Olena{PDI} (Erstgespräch): erschienen ✔️"
     assert (await appointment(sqlite_db, asked["first"])).status == "attended"
     assert await count(sqlite_db, ShortConsultation) == 0 and await count(sqlite_db, CmCase) == 0
 

@@ -15,6 +15,7 @@ from bot.flows.staff.phone_booking import ask as phone_booking_ask
 from bot.flows.staff.phone_booking import book as phone_booking_book
 from bot.flows.staff.phone_booking import flow as phone_booking
 from bot.flows.staff.phone_input import NAME_EMPTY, NAME_TOO_LONG, PHONE_CHARACTERS, PHONE_DIGITS
+from bot.i18n import FSI, PDI
 from storage.appointments import book
 from storage.catalogue_io import import_catalogue
 from storage.models import Appointment, AppointmentKind, Channel, Client, StaffRole
@@ -113,7 +114,7 @@ async def test_booking_creates_the_person_and_tells_the_colleague(chat_factory, 
     await chat.press(f"pb_time:{TUESDAY_1300}")
     done = await chat.press("pb_book")
     assert text(done).startswith(phone_booking_book.BOOKED)
-    assert "Amal K. (per Telefon gebucht, Tel. 0171 234 5678)" in text(done)
+    assert f"{FSI}Amal K.{PDI} (per Telefon gebucht, Tel. {FSI}0171 234 5678{PDI})" in text(done)
     [client], [appointment] = await stored(sqlite_db)
     assert (client.telegram_id, client.alias, client.phone, client.language, client.origin,
             client.consent_version) == (None, "Amal K.", "0171 234 5678", "ar", "phone",
@@ -147,7 +148,7 @@ async def test_booking_for_oneself_sends_no_message(chat_factory, sqlite_db, tea
     await chat.press("pb_day:20261125")
     await chat.press(f"pb_time:{int(local(25, 9).timestamp())}")
     done = await chat.press("pb_book")
-    assert "Herr D. (per Telefon gebucht)" in text(done)
+    assert f"{FSI}Herr D.{PDI} (per Telefon gebucht)" in text(done)
     [client], [appointment] = await stored(sqlite_db)
     assert client.phone is None
     assert (appointment.staff_member_id, appointment.channel, appointment.kind,

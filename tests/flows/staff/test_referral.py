@@ -17,7 +17,7 @@ from bot.flows.staff import texts
 from bot.flows.staff.clearing.access import NOT_FOUND
 from bot.flows.staff.referral import ask as referral_ask
 from bot.flows.staff.referral.flow import NOTE_TOO_LONG, WRONG_STEP
-from bot.i18n import translator
+from bot.i18n import FSI, PDI, translator
 from storage import digests
 from storage.models import ClientOrigin, IntakeSource, IntakeStatus
 from storage.referrals import LinkProblem
@@ -82,7 +82,7 @@ async def test_a_referral_lands_in_clearing_and_yields_a_personal_invitation(flo
     assert summary.startswith("📥 Neue Anfrage für Sie (einzige Case-Managerin/einziger "
                               f"Case-Manager für den Ort)\n\n🤝 Vermittlung Nr. {referral.id} "
                               f"(Anfrage Nr. {intake.id})")
-    assert "📨 Von: E. Hrenamt (Ehrenamt)" in summary
+    assert f"📨 Von: {FSI}E. Hrenamt{PDI} (Ehrenamt)" in summary
     assert "📋 Themen: Wohnen" in summary and "Sprache: Arabisch" in summary
     assert "öffnet selbst den Einladungslink (gültig bis 23.12.2026)" in summary
     assert "🤝 Kontakt: noch nicht hergestellt" in summary
@@ -115,7 +115,7 @@ async def test_the_referrer_sees_only_the_status_afterwards(flow, db, team):
     # The case manager reaches the person and says so; the referrer learns that much.
     kaya = staff_chat(flow, KAYA)
     opened = await kaya.press(f"intake_open:{intake.id}")
-    assert "☎️ Erreichbar: Telefon 0176 5550123" in text(opened)
+    assert f"☎️ Erreichbar: Telefon {FSI}0176 5550123{PDI}" in text(opened)
     assert f"intake_contact:{intake.id}" in actions(opened)
     await kaya.press(f"intake_contact:{intake.id}")
     assert await messages_to(db, "staff", VOLUNTEER) == [
@@ -154,7 +154,7 @@ async def test_the_invitation_asks_for_the_persons_own_consent_then_joins_them(f
         "who are new in Germany.")
     notice = opened.replies[1]
     assert notice.rtl and AR._("Before we start: about your data.") in notice.text
-    assert actions(opened) == ["consent:yes", "consent:no", "language"]
+    assert actions(opened) == ["consent:yes", "consent:no", "privfull", "language"]
     # Opening the link stored nothing about them and did not spend it.
     assert [c.telegram_id for c in await clients(db)] == [None]
     assert (await referral_rows(db))[1][0].used_at is None
@@ -333,7 +333,7 @@ async def test_a_partner_hands_over_a_complex_case_with_its_reasons(flow, db, te
     assert f"Nr. {intake.id}" in text(queue)
     summary = text(await staff_chat(flow, COORD).press(f"intake_open:{intake.id}"))
     assert "🤝 Meldung komplexer Fall Nr." in summary
-    assert "📨 Von: Jobcenter Rhein-Berg (Partnerdienst)" in summary
+    assert f"📨 Von: {FSI}Jobcenter Rhein-Berg{PDI} (Partnerdienst)" in summary
     assert ("⚠️ Gründe: Mehrere Rechtskreise / Zuständigkeiten greifen nicht ineinander; "
             "Mehrfachbenachteiligung (Problemkumulation)") in summary
     assert "⚖️ Rechtskreise: SGB II (Jobcenter); AufenthG (Ausländerbehörde)" in summary

@@ -104,16 +104,11 @@ async def _begin(turn: ClientTurn, moving: Appointment | None) -> Outcome:
 
 
 def _needs_consent(turn: ClientTurn) -> Outcome:
-    from bot.flows.client.onboarding.flow import consent_buttons, privacy_notice
+    from bot.flows.client.onboarding.flow import needs_consent
 
-    tr = turn.tr
-    version = turn.ctx.settings.privacy_notice_version
-    # The notice's answer continues with the booking (see onboarding.answer_consent).
-    turn.ctx.conversation.go(steps.PRIVACY, notice=version, then="book")
-    text = tr._("To book an appointment we must save some data about you. Please read this "
-                "first:")
-    text += "\n\n" + privacy_notice(tr, version, turn.ctx.settings.message_retention_days)
-    return Outcome([turn.reply(text, consent_buttons(tr))])
+    why = turn.tr._("To book an appointment we must save some data about you. Please read this "
+                    "first:")
+    return needs_consent(turn, why, "book")
 
 
 # --- town -----------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def language_names(codes: tuple[str, ...], tr: Translator) -> str:
             names.append(Locale.parse(code).get_display_name(tr.locale) or code)
         except (ValueError, LookupError):
             names.append(code)
-    return ", ".join(names)
+    return tr.join(names)
 
 
 def _when(moment: datetime, now: datetime, tr: Translator) -> str:
@@ -104,7 +104,7 @@ def render_place(place: Place, now: datetime, tr: Translator, timezone: str) -> 
         lines.append("🌐 " + office.website)
     lines.append("🗣 " + tr._("Languages: {languages}",
                              languages=language_names(office.languages, tr)))
-    reasons = ", ".join(tr._(REASON_TEXTS[reason]) for reason in place.reasons)
+    reasons = tr.join(tr._(REASON_TEXTS[reason]) for reason in place.reasons)
     lines.append("✅ " + tr._("Why here: {reasons}", reasons=reasons))
     if office.example:
         lines.append("⚠️ " + tr._("Example entry: not a real office."))

@@ -70,16 +70,11 @@ def _intro(turn: ClientTurn) -> Outcome:
 
 
 def _needs_consent(turn: ClientTurn) -> Outcome:
-    from bot.flows.client.onboarding.flow import consent_buttons, privacy_notice
+    from bot.flows.client.onboarding.flow import needs_consent
 
-    tr = turn.tr
-    version = turn.ctx.settings.privacy_notice_version
-    # The notice's answer continues with the intake (see router._answer_consent).
-    turn.ctx.conversation.go(steps.PRIVACY, notice=version, then="intake")
-    text = tr._("To save your answers we must save some data about you. Please read this "
-                "first:")
-    text += "\n\n" + privacy_notice(tr, version, turn.ctx.settings.message_retention_days)
-    return Outcome([turn.reply(text, consent_buttons(tr))])
+    why = turn.tr._("To save your answers we must save some data about you. Please read this "
+                    "first:")
+    return needs_consent(turn, why, "intake")
 
 
 async def go(turn: ClientTurn) -> Outcome:

@@ -50,7 +50,8 @@ def answer_lines(intake: Intake, tr: Translator, index: CatalogueIndex) -> list[
         "letter": _letter(intake, tr),
         "contact": _contact(intake, tr),
         "residence": _choice("residence", intake.residence, tr),
-        "note": intake.note or MISSING,
+        # What the person wrote keeps its own direction inside the line.
+        "note": isolate(intake.note, True) if intake.note else MISSING,
     }
     return [f"• {tr._(label)}: {values[key]}" for key, label in SECTIONS]
 
@@ -68,7 +69,7 @@ def _choice(question: str, code: str | None, tr: Translator) -> str:
 def _topics(intake: Intake, tr: Translator) -> str:
     names = [tr._(TOPIC_BY_CODE[code].label) for code in intake.topics or []
              if code in TOPIC_BY_CODE]
-    return ", ".join(names) or MISSING
+    return tr.join(names) or MISSING
 
 
 def _household(intake: Intake, tr: Translator) -> str:
@@ -80,7 +81,7 @@ def _household(intake: Intake, tr: Translator) -> str:
         parts.append(tr._("{n} or more children", n=MAX_CHILDREN_BUTTON))
     elif children is not None:
         parts.append(tr.ngettext("{n} child", "{n} children", children))
-    return ", ".join(parts)
+    return tr.join(parts)
 
 
 def language_name(code: str, tr: Translator) -> str:
@@ -90,7 +91,7 @@ def language_name(code: str, tr: Translator) -> str:
 
 
 def _languages(codes: list[str] | None, tr: Translator) -> str:
-    return ", ".join(language_name(code, tr) for code in codes) if codes else MISSING
+    return tr.join(language_name(code, tr) for code in codes) if codes else MISSING
 
 
 def _interpreter(code: str | None, tr: Translator) -> str:
@@ -105,7 +106,7 @@ def _services(intake: Intake, tr: Translator) -> str:
     services = real_services(intake.services)
     if not services:
         return _choice("services", "none", tr)
-    named = ", ".join(_choice("services", code, tr) for code in services)
+    named = tr.join(_choice("services", code, tr) for code in services)
     return f"{named} ({_choice('helping', intake.services_helping, tr)})"
 
 

@@ -12,7 +12,7 @@ from bot.flows.client.intake.render import answer_lines
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, rows
-from bot.i18n import BY_CODE
+from bot.i18n import BY_CODE, isolate
 from storage import intakes, kim_messages
 from storage.appointments import upcoming_for_client
 from storage.models import IntakeStatus, StaffMember
@@ -79,7 +79,7 @@ async def _messages_part(turn: ClientTurn) -> str | None:
     for message in found[-MAX_MESSAGES_SHOWN:]:
         who = tr._("You") if message.from_client else tr._("KIM")
         content = files.get(message.attachment or "", "") if message.attachment \
-            else message.text or ""
+            else isolate(message.text or "", True)
         lines.append(f"{tr.date(message.at)} {tr.time(message.at)} · {who}: {content}")
     if len(found) > MAX_MESSAGES_SHOWN:
         lines.append(tr.ngettext("… and {n} older message.", "… and {n} older messages.",
@@ -112,7 +112,7 @@ async def _referral_lines(turn: ClientTurn) -> list[str]:
     assert turn.client is not None
     lines = []
     for found in await intakes.referrals_for_client(turn.ctx.session, turn.client.id):
-        topics = ", ".join(tr._(TOPIC_BY_CODE[code].label) for code in found.topics or []
+        topics = tr.join(tr._(TOPIC_BY_CODE[code].label) for code in found.topics or []
                            if code in TOPIC_BY_CODE)
         when = tr.date(found.submitted_at or found.created_at)
         lines.append("• " + tr._("On {date} a service that helps you told the KIM team about "

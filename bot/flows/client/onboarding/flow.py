@@ -6,6 +6,7 @@ from bot.flows.actions import action
 from bot.flows.client import steps
 from bot.flows.client.menu import menu, menu_buttons, stale_button
 from bot.flows.client.turn import ClientTurn
+from bot.flows.context import FlowSettings
 from bot.flows.events import Button, Outcome, in_rows, rows
 from bot.i18n import BY_CODE, LANGUAGES, Translator, is_supported
 
@@ -24,37 +25,79 @@ async def ask_language(turn: ClientTurn) -> Outcome:
     return Outcome([turn.reply(text, language_buttons(turn.language))])
 
 
-def privacy_notice(tr: Translator, version: str, message_days: int = 90) -> str:
-    """The notice as short lines: one idea each, plain words (A2). `message_days`: how long
-    messages to KIM are kept after their conversation is closed (KIMBOT_MESSAGE_RETENTION_DAYS)."""
+def privacy_notice(tr: Translator, settings: FlowSettings) -> str:
+    """The first layer of the notice: at most 60 words, one idea a line, plain words (A2). The
+    full notice (`full_notice`) is one tap away, as the EDPB's transparency guidelines
+    recommend."""
     return "\n\n".join([
         tr._("Before we start: about your data."),
-        tr._("If you agree, we save your Telegram ID, your language, when you agreed and when "
-             "you last wrote to us. Later also your appointments and your answers."),
-        tr._("If you write to the KIM team here, we keep your messages until {days} days "
-             "after your question is answered. Photos and files go to KIM; we do not keep "
-             "them.", days=message_days),
-        tr._("Why: so that the KIM team can help you and remind you of appointments."),
-        tr._("Who sees it: the KIM team of your district and the IT staff who run this "
-             "service. We do not give it to other offices without asking you."),
-        tr._("Chats with bots in Telegram are not end-to-end encrypted. Please do not write "
-             "about your health or your asylum case here."),
-        tr._("You can see your data with /mydata. You can delete everything at any time "
-             "with /delete."),
-        tr._("You can also continue without saving. Then we save nothing about you."),
-        tr._("Privacy notice, version {version}", version=version),
+        tr._("If you agree, we save your language, appointments and messages to KIM."),
+        tr._("Only the KIM team of your district sees them."),
+        tr._("Please do not write about your health here."),
+        tr._("See your data: /mydata. Delete it: /delete."),
+        tr._("Or continue without saving: then we save nothing."),
+        tr._("Privacy notice, version {version}", version=settings.privacy_notice_version),
+    ])
+
+
+def full_notice(tr: Translator, settings: FlowSettings) -> str:
+    """Everything GDPR Art. 13 asks for, still in short sentences: who is responsible, why and
+    on which legal basis, what, who receives it, how long, the person's rights and where to
+    complain."""
+    return "\n\n".join([
+        tr._("Privacy notice in full"),
+        tr._("Responsible: {controller}.", controller=settings.controller),
+        tr._("Why we save your data: so that the KIM team can advise you, give you "
+             "appointments and remind you of them."),
+        tr._("Legal basis: your consent (Art. 6(1)(a) GDPR). The KIM team advises you as a "
+             "task of your district (Art. 6(1)(e) GDPR with § 3 DSG NRW)."),
+        tr._("What we save: your Telegram ID, your language, when you agreed and when you "
+             "last wrote. If you use them: your appointments, your answers for KIM and your "
+             "messages to KIM. Photos and files go to KIM; we do not keep them."),
+        tr._("Who receives it: the KIM team of your district, and the IT staff who run this "
+             "service. Telegram carries the messages. Chats with bots are not end-to-end "
+             "encrypted."),
+        tr.ngettext("How long: we delete your data {n} day after your last message, unless "
+                    "you have an appointment.",
+                    "How long: we delete your data {n} days after your last message, unless "
+                    "you have an appointment.", settings.retention_days),
+        tr.ngettext("We delete your messages to KIM {n} day after your question is answered.",
+                    "We delete your messages to KIM {n} days after your question is answered.",
+                    settings.message_retention_days),
+        tr._("Your rights: you can see your data (/mydata), have it corrected, limit its use "
+             "and delete it (/delete). You can take back your consent at any time."),
+        tr._("You can complain to the data protection authority of North Rhine-Westphalia: "
+             "LDI NRW, www.ldi.nrw.de."),
+        tr._("Privacy notice, version {version}", version=settings.privacy_notice_version),
     ])
 
 
 def consent_buttons(tr: Translator) -> tuple[tuple[Button, ...], ...]:
     return rows([Button(tr._("I agree"), action("consent", "yes"))],
-                [Button(tr._("Continue without saving"), action("consent", "no"))])
+                [Button(tr._("Continue without saving"), action("consent", "no"))],
+                [Button(tr._("Full privacy notice"), action("privfull"))])
+
+
+def needs_consent(turn: ClientTurn, why: str, then: str) -> Outcome:
+    """Before something that stores data: why, the notice, and the consent buttons; agreeing
+    goes on with `then` (see router._answer_consent)."""
+    version = turn.ctx.settings.privacy_notice_version
+    turn.ctx.conversation.go(steps.PRIVACY, notice=version, then=then)
+    text = f"{why}\n\n{privacy_notice(turn.tr, turn.ctx.settings)}"
+    return Outcome([turn.reply(text, consent_buttons(turn.tr))])
+
+
+async def show_full_notice(turn: ClientTurn) -> Outcome:
+    """"Full privacy notice": the whole notice, and while the person still decides, the same
+    consent buttons again (the step and the version shown stay as they were)."""
+    deciding = turn.ctx.conversation.step == steps.PRIVACY and not turn.consented
+    buttons = consent_buttons(turn.tr)[:2] if deciding else menu_buttons(turn)
+    return Outcome([turn.reply(full_notice(turn.tr, turn.ctx.settings), buttons)])
 
 
 async def show_privacy(turn: ClientTurn, edit: bool = False) -> Outcome:
     tr = turn.tr
-    text = privacy_notice(tr, turn.ctx.settings.privacy_notice_version,
-                          turn.ctx.settings.message_retention_days)
+    text = privacy_notice(tr, turn.ctx.settings)
     if turn.consented:
         # Nothing to decide any more: say when they agreed and how to take it back.
         assert turn.client is not None

@@ -148,11 +148,7 @@ MESSAGES_NOTICE = "2026-12-07"
 
 
 def _needs_consent(turn: ClientTurn) -> Outcome:
-    from bot.flows.client.onboarding.flow import consent_buttons, privacy_notice
+    from bot.flows.client.onboarding.flow import needs_consent
 
-    tr = turn.tr
-    version = turn.ctx.settings.privacy_notice_version
-    turn.ctx.conversation.go(steps.PRIVACY, notice=version, then="write")
-    text = tr._("To pass on your messages we must save them. Please read this first:")
-    text += "\n\n" + privacy_notice(tr, version, turn.ctx.settings.message_retention_days)
-    return Outcome([turn.reply(text, consent_buttons(tr))])
+    why = turn.tr._("To pass on your messages we must save them. Please read this first:")
+    return needs_consent(turn, why, "write")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.flows.actions import action
-from bot.flows.appointment_notices import STATUS_LABELS, when_de
+from bot.flows.appointment_notices import STATUS_LABELS, bidi_safe, when_de
 from bot.flows.client.notices import cancelled_by_team
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply, rows
@@ -107,7 +107,7 @@ async def owned(ctx: FlowContext, member: StaffMember, arg: str) -> Appointment 
 def _how_told(ctx: FlowContext, client: Client, appointment: Appointment) -> str:
     if cancelled_by_team(ctx, client, appointment):
         return TOLD_IN_CHAT
-    return CALL_THEM.format(phone=client.phone) if client.phone else NO_CONTACT
+    return CALL_THEM.format(phone=bidi_safe(client.phone)) if client.phone else NO_CONTACT
 
 
 Check = Callable[[FlowContext, Appointment], str | None]

@@ -9,6 +9,7 @@ from bot.flows.appointment_notices import (
     CHANNEL_LABELS,
     KIND_LABELS,
     STATUS_LABELS,
+    bidi_safe,
     language_de,
     person_de,
     when_de,
@@ -17,7 +18,7 @@ from storage.models import Appointment, AppointmentStatus, Client
 
 
 def client_name(client: Client) -> str:
-    return client.alias or f"Person Nr. {client.id}"
+    return bidi_safe(client.alias) if client.alias else f"Person Nr. {client.id}"
 
 
 def status_de(appointment: Appointment) -> str:

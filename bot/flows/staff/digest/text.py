@@ -195,7 +195,7 @@ def _unreachable_line(client: Client, upcoming: Appointment | None, timezone: st
     parts = [name_de(client)]
     parts.append(f"nächster Termin {_when_short(upcoming, timezone)}" if upcoming is not None
                  else "kein offener Termin")
-    parts.append(f"bitte anrufen: Tel. {client.phone}" if client.phone
+    parts.append(f"bitte anrufen: Tel. {bidi_safe(client.phone)}" if client.phone
                  else "keine Telefonnummer hinterlegt")
     return "• " + " – ".join(parts)
 

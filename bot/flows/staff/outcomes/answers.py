@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bot.catalogue.topics import TOPIC_BY_CODE
 from bot.flows.actions import action
-from bot.flows.appointment_notices import STATUS_LABELS
+from bot.flows.appointment_notices import STATUS_LABELS, bidi_safe
 from bot.flows.client.notices import moved_by_team
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply, rows
@@ -113,7 +113,7 @@ async def moved(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     if moved_by_team(ctx, client, appointment):
         told = ASK_BOOK
     else:
-        told = CALL_THEM.format(phone=client.phone) if client.phone else NO_CONTACT
+        told = CALL_THEM.format(phone=bidi_safe(client.phone)) if client.phone else NO_CONTACT
     text = MOVED.format(label=_label(ctx, appointment, client)) + "\n" + told
     return Outcome([Reply(text, edit=True)], notice="Vermerkt: verschoben.")
 

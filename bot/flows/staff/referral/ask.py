@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.catalogue.topics import TOPICS
 from bot.flows.actions import action
-from bot.flows.appointment_notices import language_de
+from bot.flows.appointment_notices import bidi_safe, language_de
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Reply, in_rows, rows
 from bot.flows.staff import steps
@@ -97,14 +97,16 @@ async def ask_town(ctx: FlowContext, data: dict[str, Any], region_id: str | None
     ctx.conversation.go(steps.REFER_TOWN, **data)
     buttons = [Button(town.name, action("ref_town", town.id))
                for town in sorted(towns, key=lambda town: town.name)]
-    return Reply(ASK_TOWN.format(name=data["alias"]), (*in_rows(buttons, 2), (ABORT,)))
+    return Reply(ASK_TOWN.format(name=bidi_safe(data["alias"])),
+                 (*in_rows(buttons, 2), (ABORT,)))
 
 
 def ask_language(ctx: FlowContext, data: dict[str, Any]) -> Reply:
     ctx.conversation.go(steps.REFER_LANGUAGE, **data)
     buttons = [Button(language_de(lang.code), action("ref_lang", lang.code))
                for lang in LANGUAGES]
-    return Reply(ASK_LANGUAGE.format(name=data["alias"]), (*in_rows(buttons, 3), (ABORT,)))
+    return Reply(ASK_LANGUAGE.format(name=bidi_safe(data["alias"])),
+                 (*in_rows(buttons, 3), (ABORT,)))
 
 
 def ask_topics(ctx: FlowContext, data: dict[str, Any], before: str = "") -> Reply:
@@ -141,14 +143,14 @@ def ask_note(ctx: FlowContext, data: dict[str, Any]) -> Reply:
 
 def ask_reach(ctx: FlowContext, data: dict[str, Any]) -> Reply:
     ctx.conversation.go(steps.REFER_REACH, **data)
-    return Reply(ASK_REACH.format(name=data["alias"]),
+    return Reply(ASK_REACH.format(name=bidi_safe(data["alias"])),
                  rows([Button(REACH_LINK, action("ref_reach", "chat"))],
                       [Button(REACH_PHONE, action("ref_reach", "phone"))], [ABORT]))
 
 
 def ask_phone(ctx: FlowContext, data: dict[str, Any]) -> Reply:
     ctx.conversation.go(steps.REFER_PHONE, **data)
-    return Reply(ASK_PHONE.format(name=data["alias"]), rows([ABORT]))
+    return Reply(ASK_PHONE.format(name=bidi_safe(data["alias"])), rows([ABORT]))
 
 
 async def ask_confirm(ctx: FlowContext, data: dict[str, Any]) -> Reply:
@@ -156,14 +158,14 @@ async def ask_confirm(ctx: FlowContext, data: dict[str, Any]) -> Reply:
     index = await ctx.catalogue.index(ctx.session)
     town = index.towns.get(data["town"])
     lines = [CONFIRM[data["kind"]],
-             f"👤 {data['alias']} · 🗣 {language_de(data['language'])}",
+             f"👤 {bidi_safe(data['alias'])} · 🗣 {language_de(data['language'])}",
              f"📍 {town.name if town else data['town']}",
              f"📋 Themen: {topics_de(data['topics'])}"]
     if data["kind"] == IntakeSource.HANDOVER.value:
         lines += [f"⚠️ Gründe: {german(data['reasons'], REASON_BY_CODE)}",
                   f"⚖️ Rechtskreise: {german(data['areas'], LEGAL_AREA_BY_CODE) or '–'}",
                   f"📝 {data['note'] or 'ohne Beschreibung'}"]
-    lines.append("☎️ " + (f"Telefon {data['phone']}" if data["contact"] == "phone"
+    lines.append("☎️ " + (f"Telefon {bidi_safe(data['phone'])}" if data["contact"] == "phone"
                           else "Einladungslink (die Person meldet sich selbst)"))
     return Reply("\n".join([*lines, "", CONFIRM_END]),
                  rows([Button(SEND, action("ref_send"))], [ABORT]))
