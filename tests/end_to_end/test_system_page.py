@@ -42,7 +42,7 @@ async def test_arabic_start_consent_and_delete_through_the_page(sqlite_url, cloc
         await expect(buttons.first).to_have_text("✓ العربية")
 
         await buttons.first.click()
-        await expect(client.locator("button.inline-btn")).to_have_count(3)  # agree / without / full notice
+        await expect(client.locator("button.inline-btn")).to_have_count(3)  # agree, without, notice
         notice = client.locator(".msg.bot .text").last
         await expect(notice).to_contain_text(AR._("Before we start: about your data."))
         assert await notice.evaluate("e => getComputedStyle(e).direction") == "rtl"
