@@ -183,7 +183,7 @@ async def test_a_moved_appointment_gets_fresh_reminders_and_the_old_ones_are_ski
     await chat.press(f"bday:{TUESDAY}")
     check = await chat.press(f"btime:{int(berlin(24, 11).timestamp()) // 60}")
     moved = await chat.press(book_button(check))
-    assert AR._("Your appointment is booked.") in text(moved)
+    assert AR._("Your appointment is moved.") in text(moved)
     rows = await reminder_rows(sqlite_db)
     new_id = next(r.appointment_id for r in rows if r.appointment_id != appointment_id)
     assert sorted((r.appointment_id, r.minutes_before) for r in rows) == sorted(

@@ -30,12 +30,20 @@ def book_button(outcome: Outcome) -> str:
     return found[0]
 
 
+async def to_days(chat: Chat, town: str = "odenthal", place: str = "any") -> Outcome:
+    """From "Book" to the days of `town`; where the town has several places, `place`."""
+    first = await chat.press("book")
+    if f"btown:{town}" in actions(first):
+        first = await chat.press(f"btown:{town}")
+    if f"bplace:{place}" in actions(first):
+        first = await chat.press(f"bplace:{place}")
+    return first
+
+
 async def book_tuesday(chat: Chat, minutes: int = TUESDAY_NINE, name: str | None = "Amal",
                        interpreter: str | None = "ar") -> Outcome:
     """From "Book" to the confirmation, choosing Odenthal, Tuesday and the given time."""
-    first = await chat.press("book")
-    if "btown:odenthal" in actions(first):
-        await chat.press("btown:odenthal")
+    await to_days(chat)
     await chat.press(f"bday:{TUESDAY}")
     outcome = await chat.press(f"btime:{minutes}")
     if name is not None and any(a == "bnoname" for a in actions(outcome)):

@@ -9,6 +9,7 @@ from bot.flows.actions import parse_action
 from bot.flows.client import menu, steps
 from bot.flows.client.appointments import mine as my_appointments
 from bot.flows.client.appointments import reminders
+from bot.flows.client.booking import book as booking_book
 from bot.flows.client.booking import flow as booking
 from bot.flows.client.finder import flow as finder
 from bot.flows.client.intake import answers as intake_answers
@@ -60,7 +61,9 @@ _PLAIN_ACTIONS: dict[str, Simple] = {
     "finder": finder.ask_topic,
     "finder_town": finder.change_town,
     "btowns": booking.change_town,
+    "bplaces": booking.change_place,
     "bdays": booking.show_days_again,
+    "bchans": booking.channels_again,
     "bnoname": booking.skip_name,
     "intake": intake.open_intake,
     "i_go": intake.go,
@@ -77,9 +80,11 @@ _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "town": finder.choose_town,
     "age": finder.choose_age,
     "btown": booking.choose_town,
+    "bplace": booking.choose_place,
     "bday": booking.choose_day,
     "btime": booking.choose_time,
-    "bok": booking.confirm,
+    "bchan": booking.choose_channel,
+    "bok": booking_book.confirm,
     "binterp": booking.choose_interpreter,
     "acancel": my_appointments.ask_cancel,
     "acancelok": my_appointments.confirm_cancel,
@@ -145,5 +150,7 @@ async def _on_text(turn: ClientTurn) -> Outcome:
         return await finder.typed_town(turn)
     if turn.ctx.conversation.step == steps.BOOK_NAME and turn.consented:
         return await booking.typed_name(turn)
+    if turn.ctx.conversation.step == steps.BOOK_PHONE and turn.consented:
+        return await booking.typed_phone(turn)
     # Anything else written is a question for the office finder; no match shows the topics.
     return await finder.free_text(turn)

@@ -19,6 +19,7 @@ from tests.support.booking import (
     book_button,
     book_tuesday,
     consented,
+    to_days,
 )
 from tests.support.chat import Chat
 from tests.support.common import actions, text
@@ -30,8 +31,7 @@ def times(outcome: Outcome) -> list[str]:
 
 async def to_check(chat: Chat, day: str = TUESDAY, minutes: int = TUESDAY_NINE) -> Outcome:
     """From "Book" to the check screen: Odenthal, `day`, `minutes`, no name, no interpreter."""
-    await chat.press("book")
-    await chat.press("btown:odenthal")
+    await to_days(chat)
     await chat.press(f"bday:{day}")
     await chat.press(f"btime:{minutes}")
     await chat.press("bnoname")

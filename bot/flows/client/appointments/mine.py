@@ -5,13 +5,14 @@ from __future__ import annotations
 from bot.flows import appointment_notices, notify
 from bot.flows.actions import action
 from bot.flows.client import steps
-from bot.flows.client.booking import flow as booking
-from bot.flows.client.booking.render import directed, summary_lines
+from bot.flows.client.booking import state as booking
+from bot.flows.client.booking.render import calendar_file, directed, summary_lines
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
-from bot.flows.events import Button, Outcome, rows
+from bot.flows.events import Button, Outcome, Reply, rows
 from storage import appointments as store
-from storage.models import StaffMember
+from storage import waitlist
+from storage.models import AppointmentKind, StaffMember
 
 
 async def show(turn: ClientTurn) -> Outcome:
@@ -62,10 +63,13 @@ async def confirm_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
     if appointment is None:
         return await booking.not_found(turn)
     assert turn.client is not None
-    await store.cancel(ctx.session, appointment, by="client", now=ctx.clock.now())
+    now = ctx.clock.now()
+    await store.cancel(ctx.session, appointment, by="client", now=now)
+    await waitlist.time_freed(ctx.session, appointment.staff_member_id, appointment.office_id,
+                              now)
+    index = await ctx.catalogue.index(ctx.session)
     member = await ctx.session.get(StaffMember, appointment.staff_member_id)
     if member is not None:
-        index = await ctx.catalogue.index(ctx.session)
         notify.to_staff(ctx, member, appointment_notices.cancelled(
             appointment, turn.client, index.office_name(appointment.office_id),
             ctx.settings.timezone))
@@ -73,4 +77,11 @@ async def confirm_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
     done = turn.reply(tr._("Your appointment on {date} at {time} is cancelled.",
                            date=tr.date(appointment.starts_at),
                            time=tr.time(appointment.starts_at)), edit=True)
-    return Outcome([done, menu(turn)])
+    title = (tr._("KIM first meeting")
+             if appointment.kind == AppointmentKind.FIRST_INTERVIEW.value
+             else tr._("KIM appointment"))
+    # Calendar apps that have the event remove it when they open this (METHOD:CANCEL).
+    removal = Reply(tr._("To remove it from your calendar"), rtl=tr.rtl,
+                    document=calendar_file(appointment, index.offices.get(appointment.office_id),
+                                           title, now, tr, cancel=True))
+    return Outcome([done, removal, menu(turn)])

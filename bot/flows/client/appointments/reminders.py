@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.catalogue.model import Office
 from bot.flows import appointment_notices, notify
 from bot.flows.actions import action
-from bot.flows.client.booking import flow as booking
+from bot.flows.client.booking import state as booking
 from bot.flows.client.booking.render import directed, summary_lines
 from bot.flows.client.menu import menu
 from bot.flows.client.turn import ClientTurn
