@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments.availability import DEFAULT_RULES
 from bot.catalogue.schedule import HoursSyntaxError, parse
+from storage import waitlist
 from storage.appointments import LONGEST_APPOINTMENT
 from storage.models import (
     CaseManagerWorkplace,
@@ -62,9 +63,10 @@ async def add_staff_member(session: AsyncSession, telegram_id: int, name: str,
     return await staff.add(telegram_id, name, role, now)
 
 
-async def set_workplace(session: AsyncSession, given: WorkplaceInput,
-                        timezone: str) -> tuple[CaseManagerWorkplace, bool]:
-    """Create or replace the member's workplace at the office; True if it was new."""
+async def set_workplace(session: AsyncSession, given: WorkplaceInput, timezone: str,
+                        now: datetime | None = None) -> tuple[CaseManagerWorkplace, bool]:
+    """Create or replace the member's workplace at the office; True if it was new. With `now`,
+    the people waiting in its towns look again: the new hours may have freed times."""
     member = await Staff(session).by_telegram_id(given.telegram_id)
     if member is None:
         raise SetupError(f"no staff member with Telegram id {given.telegram_id}; "
@@ -85,6 +87,8 @@ async def set_workplace(session: AsyncSession, given: WorkplaceInput,
     workplace.working_hours = given.working_hours
     workplace.consultation_hours = given.consultation_hours
     await session.flush()
+    if now is not None:
+        await waitlist.mark_pending(session, given.towns, now)
     return workplace, created
 
 

@@ -17,6 +17,7 @@ from bot.flows.staff import audit_trail
 from bot.flows.staff.appointments.agenda import day_reply
 from bot.flows.staff.appointments.lines import client_name, status_de
 from bot.flows.staff.local_days import local_date
+from storage import waitlist
 from storage.appointments import NotCancellable, cancel
 from storage.models import OPEN_STATUSES, Appointment, AppointmentStatus, Client, StaffMember
 from storage.staff_agenda import NotMarkable, mark_outcome, owned_by_staff
@@ -83,6 +84,8 @@ async def confirm_cancel(ctx: FlowContext, member: StaffMember, arg: str) -> Out
         await cancel(ctx.session, found, by="staff", now=ctx.clock.now())
     except NotCancellable:
         return Outcome([Reply(ALREADY.format(status=status_de(found)))])
+    await waitlist.time_freed(ctx.session, found.staff_member_id, found.office_id,
+                              ctx.clock.now())
     client = await _client(ctx, found)
     audit_trail.seen(ctx, member, [client.id], "appointment.cancel")
     lines = [CANCELLED.format(when=_when(ctx, found), name=client_name(client)),
