@@ -33,7 +33,9 @@ LIMITS = {  # minutes: (lowest, highest)
     "follow_up_minutes": (5, LONGEST_MINUTES),
     "buffer_minutes": (0, 240),
     "lead_time_minutes": (0, 14 * 24 * 60),
+    "cancel_notice_minutes": (0, 14 * 24 * 60),
 }
+CHANNEL_CODES = ("in_person", "phone", "video")
 
 
 class SetupError(Exception):
@@ -113,9 +115,22 @@ def parse_reminder_minutes(text: str) -> list[int]:
     return values
 
 
+def parse_channels(text: str) -> list[str]:
+    """"in_person,phone" -> the channels follow-ups may take; in person is always offered,
+    and the first interview is in person whatever this says. Raises ValueError."""
+    given = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [code for code in given if code not in CHANNEL_CODES]
+    if unknown or not given:
+        raise ValueError("use channels separated by commas from " + ", ".join(CHANNEL_CODES)
+                         + (f", not {', '.join(unknown)}" if unknown else ""))
+    return [code for code in CHANNEL_CODES if code in given or code == "in_person"]
+
+
 async def set_booking_rules(session: AsyncSession, office_id: str,
                             changes: dict[str, int | None],
-                            reminder_minutes: list[int] | None = None) -> OfficeBookingRules:
+                            reminder_minutes: list[int] | None = None,
+                            late_cancel: bool | None = None,
+                            channels: list[str] | None = None) -> OfficeBookingRules:
     """Create or update an office's rules; options left out (None) keep their value (or the
     default for a new row)."""
     await _office_region(session, office_id)
@@ -127,13 +142,19 @@ async def set_booking_rules(session: AsyncSession, office_id: str,
             raise SetupError(f"{option} must be between {low} and {high}, not {value}")
     rules = await session.get(OfficeBookingRules, office_id)
     if rules is None:
-        rules = OfficeBookingRules(office_id=office_id, **{
-            name: getattr(DEFAULT_RULES, name) for name in LIMITS})
+        rules = OfficeBookingRules(office_id=office_id, reminder_minutes=list(
+            DEFAULT_RULES.reminder_minutes), late_cancel=DEFAULT_RULES.late_cancel,
+            channels=list(DEFAULT_RULES.channels),
+            **{name: getattr(DEFAULT_RULES, name) for name in LIMITS})
         session.add(rules)
     for name, value in given.items():
         setattr(rules, name, value)
     if reminder_minutes is not None:
         rules.reminder_minutes = reminder_minutes
+    if late_cancel is not None:
+        rules.late_cancel = late_cancel
+    if channels is not None:
+        rules.channels = channels
     await session.flush()
     return rules
 

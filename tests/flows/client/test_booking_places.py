@@ -17,7 +17,14 @@ from bot.i18n import translator
 from storage.appointments import book as store_book
 from storage.models import Appointment, AppointmentKind, CaseManagerWorkplace, Channel, StaffRole
 from storage.repositories import Clients, Staff
-from tests.support.booking import TUESDAY, TUESDAY_NINE, book_button, book_tuesday, consented
+from tests.support.booking import (
+    TUESDAY,
+    TUESDAY_NINE,
+    book_button,
+    book_tuesday,
+    consented,
+    short_notice,
+)
 from tests.support.chat import Chat
 from tests.support.common import actions, text
 
@@ -138,6 +145,7 @@ async def test_a_forged_place_changes_nothing(two_places):
 
 
 async def test_a_move_is_confirmed_with_the_old_and_the_new_time(booking_engine, sqlite_db):
+    await short_notice(sqlite_db)
     chat = await consented(booking_engine, 705, "en")
     await book_tuesday(chat)
     [old] = await appointments(sqlite_db)
@@ -181,6 +189,7 @@ async def test_the_calendar_file_says_what_to_bring_where_and_reminds_a_day_befo
 
 
 async def test_cancelling_sends_a_calendar_cancellation(booking_engine, sqlite_db):
+    await short_notice(sqlite_db)
     chat = await consented(booking_engine, 707, "en")
     await book_tuesday(chat)
     [appointment] = await appointments(sqlite_db)

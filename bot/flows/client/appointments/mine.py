@@ -1,10 +1,14 @@
-""""My appointments": the person's upcoming appointments, each with cancel and another time."""
+""""My appointments": the person's upcoming appointments, each with cancel and another time,
+within the office's notice rule (notice.py); later, the person is asked to phone instead, and
+may still cancel where the office allows it."""
 
 from __future__ import annotations
 
 from bot.flows import appointment_notices, notify
 from bot.flows.actions import action
 from bot.flows.client import steps
+from bot.flows.client.appointments import notice
+from bot.flows.client.booking import flow as booking_flow
 from bot.flows.client.booking import state as booking
 from bot.flows.client.booking.render import calendar_file, directed, summary_lines
 from bot.flows.client.menu import back_to_menu, menu, stale_button
@@ -12,7 +16,7 @@ from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, Reply, rows
 from storage import appointments as store
 from storage import waitlist
-from storage.models import AppointmentKind, StaffMember
+from storage.models import Appointment, AppointmentKind, StaffMember
 
 
 async def show(turn: ClientTurn) -> Outcome:
@@ -45,6 +49,9 @@ async def ask_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
     appointment = await booking.own_open(turn, appointment_id)
     if appointment is None:
         return await booking.not_found(turn)
+    late = await notice.too_late(turn, appointment)
+    if late is not None:
+        return await notice.late_screen(turn, appointment, late, moving=False)
     tr = turn.tr
     turn.ctx.conversation.go(steps.CONFIRM_CANCEL, appointment=appointment.id)
     text = tr._("Do you really want to cancel your appointment on {date} at {time}?",
@@ -62,9 +69,44 @@ async def confirm_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
     appointment = await booking.own_open(turn, appointment_id)
     if appointment is None:
         return await booking.not_found(turn)
+    late = await notice.too_late(turn, appointment)
+    if late is not None and not late.late_cancel:  # the time ran out while they decided
+        return await notice.late_screen(turn, appointment, late, moving=False)
+    return await _cancel(turn, appointment, late=late is not None)
+
+
+async def cancel_late(turn: ClientTurn, appointment_id: str) -> Outcome:
+    """"Cancel anyway", where the office takes cancellations at short notice."""
+    ctx = turn.ctx
+    if ctx.conversation.step != steps.LATE_CANCEL \
+            or str(ctx.conversation.data.get("appointment")) != appointment_id:
+        return await stale_button(turn)
+    appointment = await booking.own_open(turn, appointment_id)
+    if appointment is None:
+        return await booking.not_found(turn)
+    rules = await notice.rules_of(turn, appointment)
+    if not rules.late_cancel:
+        return await stale_button(turn)
+    return await _cancel(turn, appointment, late=await notice.too_late(turn, appointment)
+                         is not None)
+
+
+async def ask_move(turn: ClientTurn, appointment_id: str) -> Outcome:
+    """"Another time": the booking steps, while there is still enough notice."""
+    appointment = await booking.own_open(turn, appointment_id)
+    if appointment is None:
+        return await booking.not_found(turn)
+    late = await notice.too_late(turn, appointment)
+    if late is not None:
+        return await notice.late_screen(turn, appointment, late, moving=True)
+    return await booking_flow.start_moving(turn, appointment_id)
+
+
+async def _cancel(turn: ClientTurn, appointment: Appointment, late: bool) -> Outcome:
+    ctx = turn.ctx
     assert turn.client is not None
     now = ctx.clock.now()
-    await store.cancel(ctx.session, appointment, by="client", now=now)
+    await store.cancel(ctx.session, appointment, by="client", now=now, late=late)
     await waitlist.time_freed(ctx.session, appointment.staff_member_id, appointment.office_id,
                               now)
     index = await ctx.catalogue.index(ctx.session)

@@ -15,6 +15,7 @@ from bot.appointments.availability import DEFAULT_RULES, still_free
 from bot.catalogue.model import Office, Town
 from bot.flows import appointment_notices, notify
 from bot.flows.client import steps
+from bot.flows.client.appointments import notice
 from bot.flows.client.booking.flow import show_times, start, token
 from bot.flows.client.booking.render import calendar_file, confirmation_text
 from bot.flows.client.booking.state import (
@@ -78,7 +79,10 @@ async def confirm(turn: ClientTurn, arg: str) -> Outcome:
     except store.TooManyAppointments:
         return await start(turn)
     if plan.moving is not None:
-        await store.cancel(ctx.session, plan.moving, by="client", now=now)
+        # The notice ran out while the person chose (moving starts only in time): then the
+        # old appointment counts as cancelled late, as the case manager should know.
+        late = await notice.too_late(turn, plan.moving) is not None
+        await store.cancel(ctx.session, plan.moving, by="client", now=now, late=late)
         await waitlist.time_freed(ctx.session, plan.moving.staff_member_id,
                                   plan.moving.office_id, now)
     await tell_case_managers(turn, appointment, plan.moving)

@@ -19,6 +19,7 @@ from bot.flows.appointment_notices import (
     language_de,
     name_de,
     person_de,
+    short_notice_de,
 )
 from bot.flows.staff.local_days import day_de
 from storage.digests import AssignedCase, WaitingCase
@@ -159,6 +160,7 @@ def _changes_block(d: CaseManagerDigest, timezone: str) -> str:
         sections.append("❌ Abgesagt:")
         sections += [f"• {_when_short(a, timezone)} {name_de(c)} – "
                      f"{CANCELLED_BY.get(a.cancelled_by or '', 'abgesagt')}"
+                     + (f" ({short_notice_de(a)})" if a.late_notice else "")
                      for a, c in d.cancelled]
     if d.booked:
         sections.append("📅 Neu gebucht:")
