@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bot.flows.actions import action
 from bot.flows.appointment_notices import STATUS_LABELS, when_de
-from bot.flows.client.notices import cancelled_by_team
+from bot.flows.client.notices import cancelled_by_team, missed_kindly
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply, rows
 from bot.flows.staff import audit_trail
@@ -38,6 +38,11 @@ KEPT = "Der Termin bleibt bestehen."
 CANCELLED = "Termin abgesagt: {when}, {name}."
 TOLD_IN_CHAT = "Die Person wurde im Chat benachrichtigt."
 CALL_THEM = "Die Person nutzt den Chat nicht – bitte rufen Sie sie an: Tel. {phone}."
+MISSED_TOLD = ("{name} hat im Chat eine freundliche Nachricht mit einem Knopf für einen neuen "
+               "Termin bekommen.")
+MISSED_CALL = ("{name} nutzt den Chat nicht – wenn Sie mögen, rufen Sie an und bieten einen "
+               "neuen Termin an: Tel. {phone}.")
+MISSED_NO_CONTACT = ("{name} nutzt den Chat nicht und hat keine Telefonnummer hinterlegt.")
 NO_CONTACT = ("Die Person nutzt den Chat nicht und hat keine Telefonnummer hinterlegt – bitte "
               "informieren Sie sie auf anderem Weg.")
 
@@ -61,7 +66,10 @@ async def _mark(ctx: FlowContext, member: StaffMember, arg: str,
         return Outcome([Reply(ALREADY.format(status=status_de(found)))])
     audit_trail.seen(ctx, member, [found.client_id], f"appointment.{outcome.value}")
     reply = await _list_of_its_day(ctx, member, found)
-    return Outcome([reply], notice=MARKED.format(status=STATUS_LABELS[outcome.value]))
+    replies = [reply]
+    if outcome is AppointmentStatus.MISSED:
+        replies.append(Reply(after_missed(ctx, await _client(ctx, found), found)))
+    return Outcome(replies, notice=MARKED.format(status=STATUS_LABELS[outcome.value]))
 
 
 async def ask_cancel(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -105,6 +113,16 @@ async def owned(ctx: FlowContext, member: StaffMember, arg: str) -> Appointment 
     if not arg.isdigit() or len(arg) > 12:
         return None
     return await owned_by_staff(ctx.session, int(arg), member.id)
+
+
+def after_missed(ctx: FlowContext, client: Client, appointment: Appointment) -> str:
+    """The person is invited kindly to book again; what the case manager is told about it."""
+    name = client_name(client)
+    if missed_kindly(ctx, client, appointment):
+        return MISSED_TOLD.format(name=name)
+    if client.phone:
+        return MISSED_CALL.format(name=name, phone=client.phone)
+    return MISSED_NO_CONTACT.format(name=name)
 
 
 def _how_told(ctx: FlowContext, client: Client, appointment: Appointment) -> str:

@@ -84,6 +84,7 @@ async def _case_manager_part(session: AsyncSession, member: StaffMember, day: da
     return CaseManagerDigest(
         day=day, since=since, today=today,
         cancelled=await store.cancelled_between(session, member.id, since, now, start),
+        missed=await store.missed_between(session, member.id, since, now),
         # Today's new bookings are marked in the day's list instead of repeated here.
         booked=[(a, c) for a, c in booked if a.starts_at >= end],
         new_ids={a.id for a, _ in booked if a.starts_at < end},
@@ -119,6 +120,7 @@ async def _coordination_part(session: AsyncSession, member: StaffMember, day: da
 
 def _client_ids(content: CaseManagerDigest) -> set[int]:
     ids = {c.id for _, c in content.today} | {c.id for _, c in content.cancelled}
+    ids |= {c.id for _, c in content.missed}
     ids |= {c.id for _, c in content.booked} | {c.id for c, _ in content.unreachable}
     ids |= {case.client_id for case in content.assigned}
     for _, bookings in content.week or []:

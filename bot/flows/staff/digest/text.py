@@ -54,6 +54,7 @@ class CaseManagerDigest:
     topics: dict[int, list[str]] = field(default_factory=dict)
     week: list[tuple[date, list[Booking]]] | None = None  # the rest of the week, or None
     town_names: dict[str, str] = field(default_factory=dict)
+    missed: list[Booking] = field(default_factory=list)  # marked missed since `since`
 
 
 @dataclass
@@ -162,6 +163,10 @@ def _changes_block(d: CaseManagerDigest, timezone: str) -> str:
                      f"{CANCELLED_BY.get(a.cancelled_by or '', 'abgesagt')}"
                      + (f" ({short_notice_de(a)})" if a.late_notice else "")
                      for a, c in d.cancelled]
+    if d.missed:
+        sections.append("🕳 Nicht erschienen (ohne Folgen; die Person wurde freundlich zu einem "
+                        "neuen Termin eingeladen):")
+        sections += [_missed_line(a, c, timezone) for a, c in d.missed]
     if d.booked:
         sections.append("📅 Neu gebucht:")
         sections += [f"• {_when_short(a, timezone)} {name_de(c)} – "
@@ -180,6 +185,15 @@ def _changes_block(d: CaseManagerDigest, timezone: str) -> str:
     if not sections:
         return f"{since}: keine Absagen, keine neuen Buchungen."
     return "\n".join([f"{since}:", *sections])
+
+
+def _missed_line(appointment: Appointment, client: Client, timezone: str) -> str:
+    line = f"• {_when_short(appointment, timezone)} {name_de(client)} – " \
+           f"{KIND_LABELS[appointment.kind]}"
+    if client.telegram_id is None:
+        line += (f" – nicht im Chat, bitte anrufen: Tel. {client.phone}" if client.phone
+                 else " – nicht im Chat, keine Telefonnummer")
+    return line
 
 
 def _unreachable_line(client: Client, upcoming: Appointment | None, timezone: str) -> str:
