@@ -24,6 +24,7 @@ from scheduler.runner import (
     add_outbox_job,
     add_reminder_job,
     add_retention_job,
+    add_waitlist_job,
     build_scheduler,
 )
 from storage.db import Database
@@ -129,6 +130,8 @@ class System:
             add_retention_job(self.scheduler, self.db, self.clock,
                               self.settings.retention_policy, self.settings.timezone)
             add_digest_jobs(self.scheduler, self.db, self.clock, self.engine.settings)
+            add_waitlist_job(self.scheduler, self.db, self.clock, self.engine.catalogue,
+                             self.engine.settings, self.outbox)
             self.scheduler.start()
         if self.sandbox is not None:
             log.info("Sandbox chat page: %s/", self.sandbox.url)

@@ -734,6 +734,9 @@ class WaitlistEntry(Base):
         ForeignKey("case_manager_workplaces.id", ondelete="SET NULL",
                    name="fk_waitlist_entries_workplace"), nullable=True, default=None)
     kind: Mapped[str] = mapped_column(String(20))
+    # The interpreter asked for when joining: an offer taken books with it.
+    interpreter_language: Mapped[str | None] = mapped_column(String(8), nullable=True,
+                                                             default=None)
     # Start times (minutes since the epoch) the person saw and did not want: never offered.
     seen: Mapped[list[int]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -35,13 +35,15 @@ async def active_for_client(session: AsyncSession, client_id: int) -> WaitlistEn
 
 
 async def join(session: AsyncSession, *, client_id: int, town: str, workplace_id: int | None,
-               kind: str, seen: Sequence[int], now: datetime) -> WaitlistEntry:
+               kind: str, seen: Sequence[int], now: datetime,
+               interpreter_language: str | None = None) -> WaitlistEntry:
     """Put the person on the list for `town` (one place or any); an earlier entry of theirs
     is replaced: one place on the list per person."""
     await end_for_client(session, client_id, WaitlistEndReason.LEFT.value, now)
     await session.flush()  # the old entry leaves the unique index before the new one comes
     entry = WaitlistEntry(client_id=client_id, town=town, workplace_id=workplace_id, kind=kind,
-                          seen=sorted(set(seen)), created_at=now, expires_at=now + KEEP)
+                          interpreter_language=interpreter_language, seen=sorted(set(seen)),
+                          created_at=now, expires_at=now + KEEP)
     session.add(entry)
     await session.flush()
     return entry
@@ -141,10 +143,10 @@ async def offer_for_client(session: AsyncSession, offer_id: int,
 
 async def expire(session: AsyncSession, now: datetime) -> list[tuple[WaitlistEntry, Client]]:
     """End the entries older than their time; returns them with their person, to be told."""
-    rows = list((await session.execute(
+    rows = [(entry, client) for entry, client in (await session.execute(
         select(WaitlistEntry, Client).join(Client, Client.id == WaitlistEntry.client_id)
         .where(WaitlistEntry.ended_at.is_(None), WaitlistEntry.expires_at <= now)
-        .order_by(WaitlistEntry.id))).tuples())
+        .order_by(WaitlistEntry.id)))]
     ended = []
     for entry, client in rows:
         result = await session.execute(

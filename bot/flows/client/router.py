@@ -19,6 +19,7 @@ from bot.flows.client.my_data import flow as personal_data
 from bot.flows.client.onboarding import flow as onboarding
 from bot.flows.client.onboarding import invitation
 from bot.flows.client.turn import ClientTurn
+from bot.flows.client.waitlist import flow as waiting
 from bot.flows.context import FlowContext
 from bot.flows.events import EventKind, Outcome
 
@@ -65,6 +66,9 @@ _PLAIN_ACTIONS: dict[str, Simple] = {
     "bdays": booking.show_days_again,
     "bchans": booking.channels_again,
     "bnoname": booking.skip_name,
+    "bnone": waiting.none_suits,
+    "wl_join": waiting.join,
+    "wl_leave": waiting.leave,
     "intake": intake.open_intake,
     "i_go": intake.go,
     "i_later": intake.later,
@@ -91,6 +95,8 @@ _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "alate": my_appointments.cancel_late,
     "amove": my_appointments.ask_move,
     "rcome": reminders.will_come,
+    "wl_interp": waiting.choose_interpreter,
+    "wl_take": waiting.take,
     "i_ans": intake_answers.answer,
     "i_tog": intake_answers.toggle,
     "i_done": intake_answers.done,

@@ -19,8 +19,10 @@ BOOK_CONFIRM = "book_confirm"
 CONFIRM_CANCEL = "confirm_cancel"
 # Too late to cancel in the chat: phone or write instead, or (if the office allows) cancel late.
 LATE_CANCEL = "late_cancel"
-# "None of these times": asked whether to join the waiting list.
+# "None of these times": asked whether to join the waiting list; then, in another language
+# than German, whether an offered time needs an interpreter.
 WAITLIST_ASK = "waitlist_ask"
+WAITLIST_INTERPRETER = "waitlist_interpreter"
 # The intake: one step per question, "intake_<question>" (see intake.questions.step), and:
 INTAKE_SUMMARY = "intake_summary"
 INTAKE_WITHDRAW = "intake_withdraw"

@@ -45,6 +45,7 @@ def upgrade() -> None:
                   sa.ForeignKey("case_manager_workplaces.id", ondelete="SET NULL",
                                 name="fk_waitlist_entries_workplace"), nullable=True),
         sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("interpreter_language", sa.String(8), nullable=True),
         sa.Column("seen", sa.JSON(), nullable=False),
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.Column("expires_at", UTC_TIME, nullable=False),

@@ -4,7 +4,6 @@ appointment; a person without the chat is left to a phone call; the digest lists
 
 from __future__ import annotations
 
-
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind

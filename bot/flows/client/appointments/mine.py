@@ -4,6 +4,7 @@ may still cancel where the office allows it."""
 
 from __future__ import annotations
 
+from bot.catalogue.routing import CatalogueIndex
 from bot.flows import appointment_notices, notify
 from bot.flows.actions import action
 from bot.flows.client import steps
@@ -28,10 +29,11 @@ async def show(turn: ClientTurn) -> Outcome:
     ctx = turn.ctx
     upcoming = await store.upcoming_for_client(ctx.session, turn.client.id, ctx.clock.now())
     ctx.conversation.go(steps.MENU)
-    if not upcoming:
-        return Outcome([turn.reply(tr._("You have no appointments."), rows(
-            [Button(tr._("Book an appointment"), action("book"))], *back_to_menu(turn)))])
     index = await ctx.catalogue.index(ctx.session)
+    waiting = await _waiting(turn, index)
+    if not upcoming:
+        return Outcome([*waiting, turn.reply(tr._("You have no appointments."), rows(
+            [Button(tr._("Book an appointment"), action("book"))], *back_to_menu(turn)))])
     replies = [turn.reply(tr.ngettext("You have {n} appointment:", "You have {n} appointments:",
                                       len(upcoming)))]
     for appointment in upcoming:
@@ -41,8 +43,23 @@ async def show(turn: ClientTurn) -> Outcome:
         buttons = rows([Button(tr._("Cancel"), action("acancel", str(appointment.id))),
                         Button(tr._("Another time"), action("amove", str(appointment.id)))])
         replies.append(turn.reply(directed(lines, tr), buttons))
+    replies += waiting
     replies.append(menu(turn))
     return Outcome(replies)
+
+
+async def _waiting(turn: ClientTurn, index: CatalogueIndex) -> list[Reply]:
+    """The person's place on the waiting list, with the way to leave it."""
+    assert turn.client is not None
+    entry = await waitlist.active_for_client(turn.ctx.session, turn.client.id)
+    if entry is None:
+        return []
+    tr = turn.tr
+    town = index.towns[entry.town].name if entry.town in index.towns else entry.town
+    text = tr._("You are on the waiting list for {town} until {date}.", town=town,
+                date=tr.date(entry.expires_at))
+    return [turn.reply(text, rows([Button(tr._("Leave the waiting list"),
+                                          action("wl_leave"))]))]
 
 
 async def ask_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:

@@ -230,7 +230,10 @@ def nothing_free(turn: ClientTurn, index: CatalogueIndex, data: dict, plan: Plan
         "again in a few days or phone the KIM office.",
         turn.ctx.settings.booking_days, town=town)
     turn.ctx.conversation.go(steps.BOOK_TOWN, **keep(data, "moving", "town"))
-    return Outcome([turn.reply(text, rows([Button(tr._("Another town"), action("btowns"))],
+    wait = ([Button(tr._("Tell me when a time becomes free"), action("wl_join"))]
+            if plan.moving is None else [])
+    return Outcome([turn.reply(text, rows(wait, [Button(tr._("Another town"),
+                                                        action("btowns"))],
                                           *back_to_menu(turn)))])
 
 
@@ -299,8 +302,10 @@ async def _show_days(turn: ClientTurn, index: CatalogueIndex, data: dict,
                for day, slots in days.items()]
     other = [Button(tr._("Another place"), action("bplaces"))] if several else []
     other.append(Button(tr._("Another town"), action("btowns")))
-    return Outcome([turn.reply(directed(lines, tr), (*in_rows(buttons, 3), tuple(other),
-                                                     *back_to_menu(turn)))])
+    wait = ([Button(tr._("None of these times"), action("bnone"))]
+            if plan.moving is None else [])
+    return Outcome([turn.reply(directed(lines, tr), (*in_rows(buttons, 3), *rows(wait),
+                                                     tuple(other), *back_to_menu(turn)))])
 
 
 async def show_days_again(turn: ClientTurn) -> Outcome:
@@ -345,8 +350,11 @@ async def show_times(turn: ClientTurn, data: dict, day: date,
     buttons = [Button(_time_label(turn, option, numbers),
                       action("btime", str(minutes(option.starts_at)))) for option in found]
     other = Button(tr._("Another day"), action("bdays"))
+    wait = ([Button(tr._("None of these times"), action("bnone"))]
+            if plan.moving is None else [])
     return Outcome([turn.reply(directed(lines, tr), (*in_rows(buttons, 4 if not numbers else 3),
-                                                     (other,), *back_to_menu(turn)))])
+                                                     *rows(wait), (other,),
+                                                     *back_to_menu(turn)))])
 
 
 def _time_label(turn: ClientTurn, option: Option, numbers: dict[tuple[int, str], str]) -> str:

@@ -30,7 +30,8 @@ DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also accepts "²", which int() r
 ANY = "any"  # the place choice "any place in the town"
 BOOKING_STEPS = frozenset({steps.BOOK_TOWN, steps.BOOK_PLACE, steps.BOOK_DAY, steps.BOOK_TIME,
                            steps.BOOK_CHANNEL, steps.BOOK_PHONE, steps.BOOK_NAME,
-                           steps.BOOK_INTERPRETER, steps.BOOK_CONFIRM})
+                           steps.BOOK_INTERPRETER, steps.BOOK_CONFIRM, steps.WAITLIST_ASK,
+                           steps.WAITLIST_INTERPRETER})
 # Numbers that tell places apart in "any place" lists and on time buttons.
 MARKERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
