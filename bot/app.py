@@ -143,6 +143,7 @@ class System:
             return Endpoints(settings.telegram_api_url, settings.client_token.get_secret_value(),
                              settings.staff_token.get_secret_value())
         self.sandbox = SandboxServer(settings.sandbox_host, settings.sandbox_port)
+        self.sandbox.timezone = settings.timezone  # the page shows times as the bots do
         self.sandbox.add_bot(SANDBOX_CLIENT_TOKEN, "kim_client_bot", "KIM", role="client")
         self.sandbox.add_bot(SANDBOX_STAFF_TOKEN, "kim_staff_bot", "KIM Staff", role="staff")
         await self.sandbox.start()

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import intakes, outbox
+from storage import intakes, outbox, undelivered
 from storage.models import (
     AccessLog,
     Appointment,
@@ -42,6 +42,7 @@ class Removed:
     access_log: int = 0
     invitations: int = 0
     referrals: int = 0
+    undelivered: int = 0
 
 
 async def apply(session: AsyncSession, policy: RetentionPolicy, now: datetime) -> Removed:
@@ -64,6 +65,7 @@ async def apply(session: AsyncSession, policy: RetentionPolicy, now: datetime) -
         Referral.created_at < now - policy.inactive,
         or_(Referral.intake_id.is_(None), ~exists().where(
             Intake.id == Referral.intake_id, Intake.status.in_(intakes.SENT_STATUSES)))))
+    removed.undelivered = await undelivered.forget_old(session, now)
     return removed
 
 

@@ -27,6 +27,7 @@ from bot.flows.staff.digest.text import (
 from bot.flows.staff.local_days import day_bounds, local_date
 from bot.flows.staff.towns import town_names
 from storage import digests as store
+from storage import undelivered
 from storage.models import AppointmentStatus, StaffMember, StaffRole
 from storage.staff_agenda import appointments_between
 
@@ -113,9 +114,11 @@ async def _rest_of_week(session: AsyncSession, member: StaffMember, day: date,
 async def _coordination_part(session: AsyncSession, member: StaffMember, day: date,
                              since: datetime) -> CoordinationDigest:
     waiting = await store.waiting_for_clearing(session, member.region_id)
+    refused = await undelivered.since(session, since, bot="staff", region_id=member.region_id)
     return CoordinationDigest(day=day, since=since, waiting=waiting,
                               town_names=await town_names(session,
-                                                          (case.town for case in waiting)))
+                                                          (case.town for case in waiting)),
+                              refused=refused)
 
 
 def _client_ids(content: CaseManagerDigest) -> set[int]:
