@@ -39,7 +39,7 @@ async def show(turn: ClientTurn) -> Outcome:
     for appointment in upcoming:
         lines = summary_lines(tr, appointment.starts_at, appointment.ends_at,
                               index.offices.get(appointment.office_id),
-                              appointment.interpreter_language)
+                              appointment.interpreter_language, channel=appointment.channel)
         buttons = rows([Button(tr._("Cancel"), action("acancel", str(appointment.id))),
                         Button(tr._("Another time"), action("amove", str(appointment.id)))])
         replies.append(turn.reply(directed(lines, tr), buttons))

@@ -25,7 +25,7 @@ def reminder(client: Client, appointment: Appointment, office: Office | None, no
     tr = translator(client.language, timezone)
     lines = [_headline(tr, appointment.starts_at, now),
              *summary_lines(tr, appointment.starts_at, appointment.ends_at, office,
-                            appointment.interpreter_language),
+                            appointment.interpreter_language, channel=appointment.channel),
              "", tr._("Can you come?")]
     number = str(appointment.id)
     buttons = rows([Button(tr._("I will come"), action("rcome", number))],

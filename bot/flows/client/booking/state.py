@@ -104,7 +104,17 @@ async def options(turn: ClientTurn, town: str, plan: Plan,
 
 async def places(turn: ClientTurn, index: CatalogueIndex, town: str,
                  plan: Plan) -> list[Place]:
-    """The places in the town with at least one free time, by office name."""
+    """The places in the town with at least one free time, by office name. Kept for the
+    rest of this event: a screen asks more than once (the list, the legend, "another place")."""
+    key = ("places", town, plan.kind, plan.prefer, plan.moving.id if plan.moving else None)
+    found = turn.memo.get(key)
+    if not isinstance(found, list):
+        found = turn.memo[key] = await _places(turn, index, town, plan)
+    return found
+
+
+async def _places(turn: ClientTurn, index: CatalogueIndex, town: str,
+                  plan: Plan) -> list[Place]:
     ctx = turn.ctx
     found: list[Place] = []
     for workplace in await workplaces_for_town(ctx.session, town):
