@@ -24,6 +24,7 @@ from scheduler.runner import (
     add_outbox_job,
     add_reminder_job,
     add_retention_job,
+    add_waitlist_job,
     build_scheduler,
 )
 from storage.db import Database
@@ -131,6 +132,8 @@ class System:
             add_retention_job(self.scheduler, self.db, self.clock,
                               self.settings.retention_policy, self.settings.timezone)
             add_digest_jobs(self.scheduler, self.db, self.clock, self.engine.settings)
+            add_waitlist_job(self.scheduler, self.db, self.clock, self.engine.catalogue,
+                             self.engine.settings, self.outbox)
             self.scheduler.start()
         if self.sandbox is not None:
             log.info("Sandbox chat page: %s/", self.sandbox.url)
@@ -142,6 +145,7 @@ class System:
             return Endpoints(settings.telegram_api_url, settings.client_token.get_secret_value(),
                              settings.staff_token.get_secret_value())
         self.sandbox = SandboxServer(settings.sandbox_host, settings.sandbox_port)
+        self.sandbox.timezone = settings.timezone  # the page shows times as the bots do
         self.sandbox.add_bot(SANDBOX_CLIENT_TOKEN, "kim_client_bot", "KIM", role="client")
         self.sandbox.add_bot(SANDBOX_STAFF_TOKEN, "kim_staff_bot", "KIM Staff", role="staff")
         await self.sandbox.start()

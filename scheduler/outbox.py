@@ -33,7 +33,7 @@ from bot.flows.events import Button, Reply
 from scheduler.clock import Clock
 from scheduler.rate_limit import RateLimiter
 from scheduler.send_errors import Blocked, MaybeSent, NotSent, RetryLater, Undeliverable
-from storage import kim_messages, outbox
+from storage import kim_messages, outbox, undelivered
 from storage.db import Database
 from storage.models import OutboxMessage
 
@@ -250,21 +250,32 @@ class OutboxDispatcher:
                         when.isoformat())
             return await self._again_at(message, token, when)
         if isinstance(error, Blocked):
-            log.info("outbox message %d: the person blocked the bot", message.id)
+            log.info("outbox message %d: the recipient blocked the bot", message.id)
             async with self.db.transaction() as session:
                 await outbox.blocked(session, message, token, self.clock.now())
                 if message.kim_message_id is not None and message.bot == outbox.CLIENT_BOT:
                     await kim_messages.answer_not_delivered(session, message.kim_message_id,
                                                             self.clock.now())
+                if message.bot != outbox.CLIENT_BOT:
+                    # A person who blocked the client bot is marked unreachable instead (their
+                    # case manager's digest says so); staff must hear of it otherwise.
+                    await undelivered.record(session, message, str(error) or "bot blocked",
+                                             self.clock.now())
             return _Result()
         if isinstance(error, MaybeSent):
             log.warning("outbox message %d: no answer (%s); it may have arrived and is not "
                         "sent again", message.id, error)
-        elif isinstance(error, NotSent):
+            return _Result(forget=True)
+        if isinstance(error, NotSent):
             log.error("outbox message %d dropped after %d attempts", message.id,
                       message.attempts)
+            reason = f"not sent after {message.attempts} attempts ({error})"
         else:
             log.warning("outbox message %d dropped: %s", message.id, error)
+            reason = str(error)
+        # Never only a log line: coordination's digest and `kimbot outbox status` show it.
+        async with self.db.transaction() as session:
+            await undelivered.record(session, message, reason, self.clock.now())
         return _Result(forget=True)
 
     async def _again_at(self, message: OutboxMessage, token: str, when: datetime) -> _Result:

@@ -16,6 +16,7 @@ from scheduler.outbox import OutboxDispatcher
 from scheduler.outcome_questions import ask_after_appointments
 from scheduler.reminders import queue_due_reminders
 from scheduler.retention import apply_retention
+from scheduler.waitlist import offer_freed_times
 from storage.db import Database
 from storage.retention import RetentionPolicy
 
@@ -65,3 +66,17 @@ def add_digest_jobs(scheduler: AsyncIOScheduler, db: Database, clock: Clock,
                         (ask_after_appointments, "outcome_questions")):
         scheduler.add_job(job, "interval", minutes=1, args=[db, clock, settings.timezone],
                           id=job_id, max_instances=1, coalesce=True, next_run_time=clock.now())
+
+
+def add_waitlist_job(scheduler: AsyncIOScheduler, db: Database, clock: Clock,
+                     catalogue: CatalogueCache, settings: FlowSettings,
+                     dispatcher: OutboxDispatcher) -> None:
+    """Every minute: offers for people waiting where a time became free, and the end of
+    entries after 30 days; the messages go out at once."""
+
+    async def offer() -> None:
+        if await offer_freed_times(db, clock, catalogue, settings):
+            dispatcher.wake()
+
+    scheduler.add_job(offer, "interval", minutes=1, id="waitlist", max_instances=1,
+                      coalesce=True, next_run_time=clock.now())

@@ -113,16 +113,18 @@ class NotCancellable(Exception):
 
 
 async def cancel(session: AsyncSession, appointment: Appointment, by: str,
-                 now: datetime) -> None:
-    """Cancel and free the time at once; the row stays for the case manager's overview."""
+                 now: datetime, late: bool = False) -> None:
+    """Cancel and free the time at once; the row stays for the case manager's overview.
+    `late`: with less notice than the office asks for (the case manager is told so)."""
     if appointment.status not in OPEN_STATUSES or appointment.ends_at <= now:
         raise NotCancellable
-    if not await close(session, appointment, AppointmentStatus.CANCELLED, now, cancelled_by=by):
+    if not await close(session, appointment, AppointmentStatus.CANCELLED, now, cancelled_by=by,
+                       late=late):
         raise NotCancellable
 
 
 async def close(session: AsyncSession, appointment: Appointment, status: AppointmentStatus,
-                now: datetime, cancelled_by: str | None = None) -> bool:
+                now: datetime, cancelled_by: str | None = None, late: bool = False) -> bool:
     """Move an open appointment to `status` and release its time; False if it was no longer
     open in the database (a colleague or another instance got there first).
 
@@ -136,13 +138,15 @@ async def close(session: AsyncSession, appointment: Appointment, status: Appoint
     result = await session.execute(
         update(Appointment)
         .where(Appointment.id == appointment.id, Appointment.status.in_(OPEN_STATUSES))
-        .values(status=status.value, cancelled_by=cancelled_by, updated_at=now)
+        .values(status=status.value, cancelled_by=cancelled_by, updated_at=now,
+                late_notice=late)
         .execution_options(synchronize_session=False))
     if not result.rowcount:
         await session.refresh(appointment)
         return False
     appointment.status, appointment.cancelled_by, appointment.updated_at = (
         status.value, cancelled_by, now)
+    appointment.late_notice = late
     if status in (AppointmentStatus.ATTENDED, AppointmentStatus.MISSED):
         session.add(AppointmentOutcome(staff_member_id=appointment.staff_member_id,
                                        office_id=appointment.office_id, kind=appointment.kind,

@@ -96,6 +96,19 @@ async def cancelled_between(session: AsyncSession, member_id: int, since: dateti
     return [(appointment, client) for appointment, client in rows]
 
 
+async def missed_between(session: AsyncSession, member_id: int, since: datetime,
+                         until: datetime) -> list[tuple[Appointment, Client]]:
+    """The member's appointments marked missed in [since, until), by start: the person got a
+    kind message with a button to book again (or has no chat and may be phoned)."""
+    rows = await session.execute(
+        select(Appointment, Client).join(Client, Client.id == Appointment.client_id)
+        .where(Appointment.staff_member_id == member_id,
+               Appointment.status == AppointmentStatus.MISSED.value,
+               Appointment.updated_at >= since, Appointment.updated_at < until)
+        .order_by(Appointment.starts_at, Appointment.id))
+    return [(appointment, client) for appointment, client in rows]
+
+
 async def booked_between(session: AsyncSession, member_id: int, since: datetime,
                          until: datetime, starting_from: datetime,
                          ) -> list[tuple[Appointment, Client]]:

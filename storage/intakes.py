@@ -23,7 +23,7 @@ SENT_STATUSES = (IntakeStatus.SUBMITTED.value, IntakeStatus.QUEUED.value,
 ANSWER_FIELDS = ("town", "topics", "household", "children", "age_group", "languages",
                  "german_level", "interpreter", "services", "services_helping", "letter",
                  "letter_deadline", "contact", "phone", "residence", "note", "note_language",
-                 "referral_reasons", "legal_areas")
+                 "referral_reasons", "legal_areas", "prefilled")
 
 
 @dataclass(frozen=True)

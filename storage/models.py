@@ -313,6 +313,12 @@ class OfficeBookingRules(Base):
     lead_time_minutes: Mapped[int] = mapped_column(Integer, default=120)
     # When the person is reminded, in minutes before the start (default: a day and two hours).
     reminder_minutes: Mapped[list[int]] = mapped_column(JSON, default=lambda: [1440, 120])
+    # Cancelling or moving with less notice than this asks the person to phone or write
+    # instead; a cancellation that late is still taken if `late_cancel` allows it.
+    cancel_notice_minutes: Mapped[int] = mapped_column(Integer, default=1440)
+    late_cancel: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How follow-ups may take place (codes of Channel); the first interview is in person.
+    channels: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["in_person"])
 
 
 class Absence(Base):
@@ -386,6 +392,8 @@ class Appointment(Base):
     # When the case manager was asked whether the person came (set once, by the scheduler).
     outcome_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
                                                               default=None)
+    # Cancelled with less notice than the office asks for (the case manager is told so).
+    late_notice: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AppointmentOutcome(Base):
@@ -573,6 +581,9 @@ class Intake(Base):
     # A hand-over's reasons and the legal areas involved (codes in bot/referral/codes.py).
     referral_reasons: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
     legal_areas: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
+    # The questions answered before the person saw them (the finder's town and topic, the
+    # booking's interpreter, a referral's details): not asked again, shown on the check screen.
+    prefilled: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
@@ -741,3 +752,93 @@ class KimMessage(Base):
     # Where the person's message was shown on the staff side, once the outbox sent it.
     staff_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, default=None)
     staff_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, default=None)
+class WaitlistEndReason(StrEnum):
+    BOOKED = "booked"  # the person booked (an offer or otherwise)
+    LEFT = "left"  # the person left the list
+    EXPIRED = "expired"  # 30 days passed
+
+
+ACTIVE_WAITLIST_ENTRY = "ended_at IS NULL"
+
+
+class WaitlistEntry(Base):
+    """A person waiting for a time in a town (at one place, or any): they get an offer when a
+    cancellation or new working hours free one. Hangs off the client: erasure removes it."""
+
+    __tablename__ = "waitlist_entries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('first_interview', 'follow_up')",
+                        name="ck_waitlist_entries_kind"),
+        CheckConstraint("end_reason IS NULL OR end_reason IN ('booked', 'left', 'expired')",
+                        name="ck_waitlist_entries_reason"),
+        CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)",
+                        name="ck_waitlist_entries_ended"),
+        Index("ix_waitlist_entries_town", "town", "ended_at"),
+        # One place on the list per person.
+        Index("uq_waitlist_entries_active_client", "client_id", unique=True,
+              sqlite_where=text(ACTIVE_WAITLIST_ENTRY),
+              postgresql_where=text(ACTIVE_WAITLIST_ENTRY)),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE", name="fk_waitlist_entries_client"),
+        index=True)
+    town: Mapped[str] = mapped_column(String(63))
+    # The place chosen (a case manager at an office); None: any place in the town.
+    workplace_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_manager_workplaces.id", ondelete="SET NULL",
+                   name="fk_waitlist_entries_workplace"), nullable=True, default=None)
+    kind: Mapped[str] = mapped_column(String(20))
+    # The interpreter asked for when joining: an offer taken books with it.
+    interpreter_language: Mapped[str | None] = mapped_column(String(8), nullable=True,
+                                                             default=None)
+    # Start times (minutes since the epoch) the person saw and did not want: never offered.
+    seen: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A cancellation or new working hours in the town may have freed a time since then.
+    pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                           default=None)
+    last_offer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                           default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True,
+                                                      default=None)
+    end_reason: Mapped[str | None] = mapped_column(String(10), nullable=True, default=None)
+
+
+class WaitlistOffer(Base):
+    """One free time offered to a waiting person. Several people may be offered the same time;
+    the database's slot guarantee lets the first press book it."""
+
+    __tablename__ = "waitlist_offers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("waitlist_entries.id", ondelete="CASCADE", name="fk_waitlist_offers_entry"),
+        index=True)
+    staff_member_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE", name="fk_waitlist_offers_staff"))
+    office_id: Mapped[str] = mapped_column(String(63))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)
+
+
+class UndeliveredMessage(Base):
+    """A message Telegram refused for good (chat not found, bot blocked), with the reason, so
+    it is never only a log line: coordination's digest and `kimbot outbox status` show it.
+    Kept 30 days."""
+
+    __tablename__ = "undelivered_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bot: Mapped[str] = mapped_column(String(10))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    staff_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="SET NULL",
+                   name="fk_undelivered_messages_staff"), nullable=True, default=None)
+    reason: Mapped[str] = mapped_column(String(200))
+    # The message's first line, shortened: what it was about ("📅 Neuer Termin").
+    summary: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import intakes, kim_messages, outbox
+from storage import intakes, kim_messages, outbox, undelivered
 from storage.models import (
     AccessLog,
     Appointment,
@@ -44,6 +44,7 @@ class Removed:
     invitations: int = 0
     referrals: int = 0
     conversations: int = 0
+    undelivered: int = 0
 
 
 async def apply(session: AsyncSession, policy: RetentionPolicy, now: datetime) -> Removed:
@@ -67,6 +68,7 @@ async def apply(session: AsyncSession, policy: RetentionPolicy, now: datetime) -
         Referral.created_at < now - policy.inactive,
         or_(Referral.intake_id.is_(None), ~exists().where(
             Intake.id == Referral.intake_id, Intake.status.in_(intakes.SENT_STATUSES)))))
+    removed.undelivered = await undelivered.forget_old(session, now)
     return removed
 
 

@@ -16,7 +16,9 @@ from storage.models import AppointmentKind, CaseManagerWorkplace, OfficeBookingR
 
 DEFAULT_RULES = OfficeBookingRules(office_id="", first_interview_minutes=60,
                                    follow_up_minutes=30, buffer_minutes=10,
-                                   lead_time_minutes=120)
+                                   lead_time_minutes=120, reminder_minutes=[1440, 120],
+                                   cancel_notice_minutes=1440, late_cancel=True,
+                                   channels=["in_person"])
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments.availability import DEFAULT_RULES
 from bot.catalogue.schedule import HoursSyntaxError, parse
+from storage import waitlist
 from storage.appointments import LONGEST_APPOINTMENT
 from storage.models import (
     CaseManagerWorkplace,
@@ -32,7 +33,9 @@ LIMITS = {  # minutes: (lowest, highest)
     "follow_up_minutes": (5, LONGEST_MINUTES),
     "buffer_minutes": (0, 240),
     "lead_time_minutes": (0, 14 * 24 * 60),
+    "cancel_notice_minutes": (0, 14 * 24 * 60),
 }
+CHANNEL_CODES = ("in_person", "phone", "video")
 
 
 class SetupError(Exception):
@@ -62,9 +65,10 @@ async def add_staff_member(session: AsyncSession, telegram_id: int, name: str,
     return await staff.add(telegram_id, name, role, now)
 
 
-async def set_workplace(session: AsyncSession, given: WorkplaceInput,
-                        timezone: str) -> tuple[CaseManagerWorkplace, bool]:
-    """Create or replace the member's workplace at the office; True if it was new."""
+async def set_workplace(session: AsyncSession, given: WorkplaceInput, timezone: str,
+                        now: datetime | None = None) -> tuple[CaseManagerWorkplace, bool]:
+    """Create or replace the member's workplace at the office; True if it was new. With `now`,
+    the people waiting in its towns look again: the new hours may have freed times."""
     member = await Staff(session).by_telegram_id(given.telegram_id)
     if member is None:
         raise SetupError(f"no staff member with Telegram id {given.telegram_id}; "
@@ -85,6 +89,8 @@ async def set_workplace(session: AsyncSession, given: WorkplaceInput,
     workplace.working_hours = given.working_hours
     workplace.consultation_hours = given.consultation_hours
     await session.flush()
+    if now is not None:
+        await waitlist.mark_pending(session, given.towns, now)
     return workplace, created
 
 
@@ -109,9 +115,22 @@ def parse_reminder_minutes(text: str) -> list[int]:
     return values
 
 
+def parse_channels(text: str) -> list[str]:
+    """"in_person,phone" -> the channels follow-ups may take; in person is always offered,
+    and the first interview is in person whatever this says. Raises ValueError."""
+    given = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [code for code in given if code not in CHANNEL_CODES]
+    if unknown or not given:
+        raise ValueError("use channels separated by commas from " + ", ".join(CHANNEL_CODES)
+                         + (f", not {', '.join(unknown)}" if unknown else ""))
+    return [code for code in CHANNEL_CODES if code in given or code == "in_person"]
+
+
 async def set_booking_rules(session: AsyncSession, office_id: str,
                             changes: dict[str, int | None],
-                            reminder_minutes: list[int] | None = None) -> OfficeBookingRules:
+                            reminder_minutes: list[int] | None = None,
+                            late_cancel: bool | None = None,
+                            channels: list[str] | None = None) -> OfficeBookingRules:
     """Create or update an office's rules; options left out (None) keep their value (or the
     default for a new row)."""
     await _office_region(session, office_id)
@@ -123,13 +142,19 @@ async def set_booking_rules(session: AsyncSession, office_id: str,
             raise SetupError(f"{option} must be between {low} and {high}, not {value}")
     rules = await session.get(OfficeBookingRules, office_id)
     if rules is None:
-        rules = OfficeBookingRules(office_id=office_id, **{
-            name: getattr(DEFAULT_RULES, name) for name in LIMITS})
+        rules = OfficeBookingRules(office_id=office_id, reminder_minutes=list(
+            DEFAULT_RULES.reminder_minutes), late_cancel=DEFAULT_RULES.late_cancel,
+            channels=list(DEFAULT_RULES.channels),
+            **{name: getattr(DEFAULT_RULES, name) for name in LIMITS})
         session.add(rules)
     for name, value in given.items():
         setattr(rules, name, value)
     if reminder_minutes is not None:
         rules.reminder_minutes = reminder_minutes
+    if late_cancel is not None:
+        rules.late_cancel = late_cancel
+    if channels is not None:
+        rules.channels = channels
     await session.flush()
     return rules
 

@@ -78,24 +78,42 @@ def offices_export(region_id: str | None, fmt: str, output: str | None) -> None:
 @click.option("--reminder-minutes", default=None,
               help="When people are reminded, minutes before the start, comma-separated; "
                    "default 1440,120 (a day and two hours before); 'none' for no reminders.")
+@click.option("--cancel-notice-minutes", type=int, default=None,
+              help="Cancelling or moving in the bot needs this much notice; later, people "
+                   "are asked to phone; default 1440 (24 hours).")
+@click.option("--late-cancel/--no-late-cancel", default=None,
+              help="Whether a cancellation with less notice is still taken in the bot (the "
+                   "case manager is told it was late); default: taken.")
+@click.option("--channels", default=None,
+              help="How follow-ups may take place, comma-separated: in_person,phone,video; "
+                   "default in_person. First interviews are always in person.")
 def offices_booking_rules(office_id: str, reminder_minutes: str | None,
+                          late_cancel: bool | None, channels: str | None,
                           **minutes: int | None) -> None:
-    """Set an office's appointment durations, buffer, lead time and reminder times (options
-    left out keep their value)."""
-    from bot.appointments.setup import parse_reminder_minutes, set_booking_rules
+    """Set an office's appointment durations, buffer, lead time, reminder times, notice for
+    cancelling and the ways follow-ups take place (options left out keep their value)."""
+    from bot.appointments.setup import parse_channels, parse_reminder_minutes, set_booking_rules
 
     try:
         reminders = (None if reminder_minutes is None
                      else parse_reminder_minutes(reminder_minutes))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--reminder-minutes") from None
+    try:
+        ways = None if channels is None else parse_channels(channels)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--channels") from None
 
     async def write(session: AsyncSession) -> str:
-        rules = await set_booking_rules(session, office_id.strip(), minutes, reminders)
+        rules = await set_booking_rules(session, office_id.strip(), minutes, reminders,
+                                        late_cancel, ways)
         reminded = ", ".join(str(m) for m in rules.reminder_minutes) or "none"
+        late = "taken, case manager told" if rules.late_cancel else "phone only"
         return (f"first interview {rules.first_interview_minutes} min, follow-up "
                 f"{rules.follow_up_minutes} min, buffer {rules.buffer_minutes} min, "
-                f"lead time {rules.lead_time_minutes} min, reminders {reminded} min before")
+                f"lead time {rules.lead_time_minutes} min, reminders {reminded} min before, "
+                f"cancel notice {rules.cancel_notice_minutes} min (later: {late}), "
+                f"follow-ups {', '.join(rules.channels)}")
 
     summary = in_transaction(load_settings(), write)
     click.echo(f"Booking rules of {office_id.strip()}: {summary}.")

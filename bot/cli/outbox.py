@@ -1,7 +1,9 @@
-"""`kimbot outbox ...`: send what is due now, outside the running system.
+"""`kimbot outbox ...`: send what is due now, outside the running system, and show what waits
+and what Telegram refused.
 
-For operators (a system that was stopped for a while: send its reminders, then exit) and for
-the crash tests, which kill this process in the middle of a batch and start it again.
+For operators (a system that was stopped for a while: send its reminders, then exit; a case
+manager who says she heard nothing) and for the crash tests, which kill this process in the
+middle of a batch and start it again.
 """
 
 from __future__ import annotations
@@ -74,3 +76,42 @@ async def _send(settings: Settings, wait: bool) -> int:
         for sender in senders.values():
             await sender.close()
         await db.dispose()
+
+
+@outbox.command("status")
+@click.option("--days", type=click.IntRange(1, 30), default=7, show_default=True,
+              help="How far back to list messages Telegram refused.")
+def status(days: int) -> None:
+    """What waits in the outbox, and every message Telegram refused (chat not found, bot
+    blocked) or that was given up after its retries, with the reason."""
+    from zoneinfo import ZoneInfo
+
+    from bot.cli.common import on_database
+    from scheduler.clock import SystemClock
+    from storage import undelivered
+    from storage.db import Database
+
+    settings = load_settings()
+
+    async def read(database: Database) -> tuple[dict[str, int], list[undelivered.Refused]]:
+        now = SystemClock().now()
+        async with database.transaction() as session:
+            counts = await undelivered.outbox_counts(session, now)
+            refused = await undelivered.since(session, now - timedelta(days=days))
+        return counts, refused
+
+    counts, refused = on_database(settings, read)
+    click.echo(f"Waiting to be sent: {counts['due'] + counts['later'] + counts['sending']} "
+               f"({counts['due']} due now, {counts['later']} waiting for a retry or a later "
+               f"time, {counts['sending']} being sent).")
+    if not refused:
+        click.echo(f"Not delivered in the last {days} days: none.")
+        return
+    zone = ZoneInfo(settings.timezone)
+    click.echo(f"Not delivered in the last {days} days: {len(refused)}")
+    for item in refused:
+        who = f"{item.bot} chat {item.chat_id}"
+        if item.staff_name:
+            who += f" ({item.staff_name})"
+        click.echo(f"  {item.at.astimezone(zone):%Y-%m-%d %H:%M} {who}: {item.reason} – "
+                   f"{item.summary}")

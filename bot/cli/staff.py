@@ -147,6 +147,7 @@ def staff_workplace(telegram_id: int, office_id: str, towns: str, working_hours:
                     consultation_hours: str | None) -> None:
     """Create or replace where a case manager works, for which towns, and when."""
     from bot.appointments.setup import WorkplaceInput, set_workplace
+    from scheduler.clock import SystemClock
 
     settings = load_settings()
     given = WorkplaceInput(telegram_id, office_id.strip(),
@@ -155,7 +156,8 @@ def staff_workplace(telegram_id: int, office_id: str, towns: str, working_hours:
                            consultation_hours.strip() if consultation_hours else None)
 
     async def write(session: AsyncSession) -> bool:
-        return (await set_workplace(session, given, settings.timezone))[1]
+        return (await set_workplace(session, given, settings.timezone,
+                                    SystemClock().now()))[1]
 
     created = in_transaction(settings, write)
     click.echo(f"Workplace at {given.office_id} {'added' if created else 'updated'} "

@@ -74,9 +74,18 @@ def booked(appointment: Appointment, client: Client, office_name: str, timezone:
                                                      timezone)])
 
 
+def short_notice_de(appointment: Appointment) -> str:
+    """"kurzfristig, 5 Std. vor Beginn": how late a late cancellation came."""
+    hours = int((appointment.starts_at - appointment.updated_at).total_seconds() // 3600)
+    before = f"{hours} Std. vor Beginn" if hours >= 1 else "weniger als 1 Std. vor Beginn"
+    return f"kurzfristig, {before}"
+
+
 def cancelled(appointment: Appointment, client: Client, office_name: str,
               timezone: str) -> str:
     by = CANCELLED_BY.get(appointment.cancelled_by or "", "")
+    if appointment.late_notice:
+        by = f"{by}, {short_notice_de(appointment)}" if by else short_notice_de(appointment)
     head = f"❌ Termin abgesagt ({by})" if by else "❌ Termin abgesagt"
     return "\n".join([head, *details_de(appointment, client, office_name, timezone)])
 

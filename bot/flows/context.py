@@ -50,8 +50,11 @@ KURZ_TOWN = "kurz_town"
 # A client who opened a link (client/onboarding/invitation.py) keeps what it carried through
 # the language choice and the privacy notice, until they answer the notice.
 INVITATION = "invitation"  # the id of a personal invitation, never its token
-TOWN_HINT = "town_hint"  # the town of the flyer they scanned
-STICKY_KEYS = frozenset({KURZ_TOWN, INVITATION, TOWN_HINT})
+# A town and topics named before agreeing to the privacy notice (a flyer they scanned, the
+# office finder), so that agreeing later, or the intake, does not ask for them again.
+TOWN_HINT = "town_hint"
+TOPIC_HINT = "topic_hint"  # the finder's topics, most recent first
+STICKY_KEYS = frozenset({KURZ_TOWN, INVITATION, TOWN_HINT, TOPIC_HINT})
 
 
 @dataclass

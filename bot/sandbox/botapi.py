@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.sandbox.core import SandboxCore
-from bot.sandbox.formatting import EntityParseError, parse_html
+from bot.sandbox.formatting import EntityParseError, auto_entities, parse_html
 from bot.sandbox.params import Params, Upload
 from bot.sandbox.state import JSON, BotState, ChatState, StoredMessage, bad_request
 
@@ -63,7 +63,10 @@ def format_text(text: str, parse_mode: str | None, entities: Any) -> tuple[str, 
             return parse_html(text)  # type: ignore[return-value]
         except EntityParseError as exc:
             raise bad_request(f"can't parse entities: {exc}") from None
-    return text, []
+    if parse_mode:
+        return text, []
+    # Like Telegram: links and /commands in plain text become entities the apps let you tap.
+    return text, auto_entities(text)  # type: ignore[return-value]
 
 
 def _inline_keyboard(markup: JSON) -> JSON | None:

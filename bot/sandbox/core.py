@@ -90,6 +90,12 @@ class SandboxCore:
         self._recent_sends: dict[str, deque[float]] = {}
         self._last_send: dict[tuple[str, int], float] = {}
         self.too_many: list[CallRecord] = []
+        # Keep a staff bot's messages to chats nobody opened yet (see bot_chat).
+        self.keep_unopened_staff_chats = True
+        # A new value on every start: the page tells a restarted sandbox by it.
+        self.boot_id = secrets.token_hex(8)
+        # The zone the page shows message times in (the system's KIMBOT_TIMEZONE).
+        self.timezone = "Europe/Berlin"
 
     # ------------------------------------------------------------------ bots
 
@@ -202,9 +208,14 @@ class SandboxCore:
 
     # ----------------------------------------------------- chats & history
 
+    def _keeps_unopened(self, bot: BotState, chat_id: int) -> bool:
+        return self.keep_unopened_staff_chats and bot.role == "staff" and chat_id > 0
+
     def register_user(self, token: str, user: SimUser) -> None:
         """Open the private chat as if ``user`` had pressed Start, without sending anything."""
-        self.bot(token).chat(user.id).user = user  # type: ignore[union-attr]
+        chat = self.bot(token).chat(user.id)
+        assert chat is not None
+        chat.user, chat.unopened = user, False
 
     def set_blocked(self, token: str, chat_id: int, blocked: bool = True) -> None:
         """Simulate the user blocking the bot: sends then fail with 403 like Telegram."""
@@ -345,6 +356,7 @@ class SandboxCore:
         chat = bot.chat(user.id)
         assert chat is not None
         chat.user = user  # Telegram sends fresh profile data (name, language) every time
+        chat.unopened = False
         message = {
             "message_id": chat.new_message_id(),
             "from": user.to_api(),
@@ -458,7 +470,7 @@ class SandboxCore:
         bot = self.bot(token)
         chat = bot.chat(user.id)
         assert chat is not None
-        chat.user = user
+        chat.user, chat.unopened = user, False
         stored = chat.messages.get(message_id)
         if stored is not None and not stored.deleted:
             message = copy.deepcopy(stored.message)
@@ -516,8 +528,18 @@ class SandboxCore:
     # --------------------------------------------- bot-side chat operations
 
     def bot_chat(self, bot: BotState, chat_id: int) -> ChatState:
-        """The chat a bot wants to write to, with Telegram's errors if it cannot."""
+        """The chat a bot wants to write to, with Telegram's errors if it cannot.
+
+        Unlike Telegram, a staff bot's message to a chat nobody opened yet is kept (when
+        `keep_unopened_staff_chats`): in the demo, a case manager registered from the command
+        line has not opened the page yet, and should find the booking notices when she does.
+        """
         chat = bot.chat(chat_id, create=False)
+        if (chat is None or chat.user is None) and self._keeps_unopened(bot, chat_id):
+            chat = bot.chat(chat_id)
+            assert chat is not None
+            chat.user = SimUser(chat_id, f"User {chat_id}")
+            chat.unopened = True
         if chat is None or chat.user is None:
             raise bad_request("chat not found")
         if chat.blocked:

@@ -142,3 +142,24 @@ def parse_html(source: str) -> tuple[str, list[dict[str, object]]]:
     # Telegram orders entities by offset (outer before inner at equal offsets).
     entities.sort(key=lambda e: (e["offset"], -int(e["length"])))  # type: ignore[call-overload]
     return "".join(out), entities
+
+
+# What Telegram finds by itself in a message sent without entities: links and bot commands,
+# which the apps let people tap. A command starts after a space, a line start or a bidi mark.
+_URL = re.compile(r"https?://[^\s<>\"\u2066-\u2069]+")
+_URL_TAIL = ".,;:!?)»“”'"
+_BOT_COMMAND = re.compile(r"(?<![\w/])/[A-Za-z][A-Za-z0-9_]{0,31}(?:@[A-Za-z0-9_]{5,32})?"
+                          r"(?![\w/])")
+
+
+def auto_entities(text: str) -> list[dict[str, object]]:
+    """`url` and `bot_command` entities for plain text, with Telegram's UTF-16 offsets."""
+    found: list[tuple[int, int, str]] = []
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(_URL_TAIL)
+        found.append((match.start(), match.start() + len(url), "url"))
+    for match in _BOT_COMMAND.finditer(text):
+        if not any(start <= match.start() < end for start, end, _ in found):
+            found.append((match.start(), match.end(), "bot_command"))
+    return [{"type": kind, "offset": utf16_len(text[:start]),
+             "length": utf16_len(text[start:end])} for start, end, kind in sorted(found)]

@@ -79,7 +79,9 @@ async def list_bots(core: SandboxCore, request: web.Request) -> JSON:
         "bots": [
             {"username": b.username, "first_name": b.first_name, "role": b.role, "id": b.id}
             for b in core.bots
-        ]
+        ],
+        "timezone": core.timezone,
+        "boot": core.boot_id,
     }
 
 
@@ -93,6 +95,7 @@ async def history(core: SandboxCore, request: web.Request) -> JSON:
     chat_id = _int(request.query.get("chat"), "chat")
     return {
         "seq": core.seq,
+        "boot": core.boot_id,
         "messages": core.history(bot.token, chat_id),
         "reply_keyboard": core.reply_keyboard(bot.token, chat_id),
     }
@@ -106,11 +109,15 @@ async def events(core: SandboxCore, request: web.Request) -> JSON:
     wait = min(float(request.query.get("timeout", EVENTS_WAIT)), 60.0)
     chat = bot.chat(chat_id)
     assert chat is not None
-    await chat.changed.wait_until(
-        lambda: core.closing or bool(chat.events and chat.events[-1]["seq"] > after), wait
-    )
+    # A page that knew an earlier start of the sandbox hears at once that it restarted.
+    restarted = (request.query.get("boot") or core.boot_id) != core.boot_id
+    if not restarted:
+        await chat.changed.wait_until(
+            lambda: core.closing or bool(chat.events and chat.events[-1]["seq"] > after), wait
+        )
     return {
         "seq": core.seq,
+        "boot": core.boot_id,
         "events": core.events_after(bot.token, chat_id, after),
         "reply_keyboard": core.reply_keyboard(bot.token, chat_id),
     }

@@ -203,6 +203,8 @@ class ChatState:
     last_user_seq: int = 0  # seq of the latest user action (default ``after`` for waits)
     waited_seq: int = 0  # seq of the last output a wait_for_bot_output call returned
     chat_action: str | None = None
+    # A staff chat the bot wrote to before anyone opened it (SandboxCore.bot_chat).
+    unopened: bool = False
     changed: Notifier = field(default_factory=Notifier)
 
     def new_message_id(self) -> int:

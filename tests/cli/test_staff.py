@@ -99,7 +99,32 @@ def test_an_office_sets_its_reminder_times_or_none(prepared):
     assert stored(prepared, OfficeBookingRules)[0].reminder_minutes == []
 
 
+def test_an_office_sets_its_notice_for_cancelling_and_its_channels(prepared):
+    result = invoke(["offices", "booking-rules", "--office", "kim-odenthal",
+                     "--cancel-notice-minutes", "2880", "--no-late-cancel",
+                     "--channels", "phone,video"], prepared)
+    assert result.exit_code == 0, result.output
+    assert ("cancel notice 2880 min (later: phone only), follow-ups in_person, phone, video"
+            in result.output)
+    [rules] = stored(prepared, OfficeBookingRules)
+    assert (rules.cancel_notice_minutes, rules.late_cancel, rules.channels) == (
+        2880, False, ["in_person", "phone", "video"])
+    invoke(["offices", "booking-rules", "--office", "kim-odenthal", "--late-cancel"], prepared)
+    [rules] = stored(prepared, OfficeBookingRules)
+    assert (rules.cancel_notice_minutes, rules.late_cancel) == (2880, True)
+
+
+def test_new_rules_start_with_a_day_of_notice_and_in_person_only(prepared):
+    result = invoke(["offices", "booking-rules", "--office", "kim-odenthal",
+                     "--buffer-minutes", "5"], prepared)
+    assert "cancel notice 1440 min (later: taken, case manager told), follow-ups in_person" in (
+        result.output)
+
+
 @pytest.mark.parametrize(("args", "problem"), [
+    (["--office", "kim-odenthal", "--channels", "phone,fax"], "not fax"),
+    (["--office", "kim-odenthal", "--cancel-notice-minutes", "-1"],
+     "--cancel-notice-minutes must be between 0 and 20160, not -1"),
     (["--office", "nowhere"], "unknown office 'nowhere'"),
     (["--office", "kim-odenthal", "--follow-up-minutes", "0"],
      "--follow-up-minutes must be between 5 and 720, not 0"),

@@ -7,12 +7,19 @@ import asyncio
 
 import pytest
 
-from bot.app import SANDBOX_ADMIN_ID, SANDBOX_CLIENT_TOKEN, SANDBOX_STAFF_TOKEN, System
+from bot.app import (
+    SANDBOX_ADMIN_ID,
+    SANDBOX_CLIENT_TOKEN,
+    SANDBOX_OFFICE,
+    SANDBOX_STAFF_TOKEN,
+    System,
+)
 from bot.config import Settings
 from bot.flows.client.menu import COMMANDS
 from bot.flows.staff import texts as staff_texts
 from bot.i18n import LANGUAGES, translator
 from bot.sandbox.state import SimUser
+from tests.support.booking import short_notice
 from tests.support.common import all_rows, rows_mentioning
 from tests.support.sandbox import agree, book_first_free_time, button_data, press, say
 
@@ -219,6 +226,7 @@ async def test_booking_sends_a_calendar_file_and_the_case_manager_hears_of_booki
     server = system.sandbox
     amal = SimUser(100005, "Amal", "ar")
     manager = SimUser(SANDBOX_ADMIN_ID, "Demo Admin", "de")
+    await short_notice(system.db, SANDBOX_OFFICE)  # the first free time may be tomorrow
     await say(server, STAFF, manager, "/start")  # the case manager's staff chat is open
 
     menu = await agree(server, CLIENT, amal, "ar")

@@ -477,3 +477,50 @@ async def test_independent_instances() -> None:
         one.user_sends_text(CLIENT_TOKEN, AMAL, "only in one")
         assert two.history(CLIENT_TOKEN, AMAL.id) == []
     await one.stop()  # stopping twice is harmless
+
+
+# ------------------------------------------------------ closer to Telegram
+
+
+async def test_links_and_commands_in_plain_text_become_entities(server: SandboxServer) -> None:
+    server.register_user(CLIENT_TOKEN, AMAL)
+    text = "Schreiben Sie \u2068/help\u2069 – Karte: https://example.org/map?x=1. a/b, /x"
+    status, body = await call(server, CLIENT_TOKEN, "sendMessage", chat_id=AMAL.id, text=text)
+    assert status == 200
+    found = [(e["type"], text[e["offset"]:e["offset"] + e["length"]])
+             for e in body["result"]["entities"]]
+    assert found == [("bot_command", "/help"), ("url", "https://example.org/map?x=1"),
+                     ("bot_command", "/x")]
+    # With a parse mode the bot says what is formatted; nothing is added.
+    _, html = await call(server, CLIENT_TOKEN, "sendMessage", chat_id=AMAL.id,
+                         text="<b>/help</b>", parse_mode="HTML")
+    assert [e["type"] for e in html["result"]["entities"]] == ["bold"]
+
+
+async def test_a_staff_chat_nobody_opened_keeps_its_messages(server: SandboxServer) -> None:
+    status, body = await call(server, STAFF_TOKEN, "sendMessage", chat_id=700005,
+                              text="📅 Neuer Termin")
+    assert status == 200 and body["ok"]
+    [kept] = server.history(STAFF_TOKEN, 700005)
+    assert kept["text"] == "📅 Neuer Termin"
+    # The page opens the chat later and finds it; the person's own data replaces the stand-in.
+    server.user_sends_text(STAFF_TOKEN, SimUser(700005, "Frau Neu", "de"), "/start")
+    assert [m["from_bot"] for m in server.history(STAFF_TOKEN, 700005)] == [True, False]
+    assert server.bot(STAFF_TOKEN).chat(700005).user.first_name == "Frau Neu"
+    # A client bot still gets Telegram's answer for a chat nobody opened.
+    status, body = await call(server, CLIENT_TOKEN, "sendMessage", chat_id=100099, text="hi")
+    assert status == 400 and body["description"] == "Bad Request: chat not found"
+
+
+async def test_the_page_learns_the_time_zone_and_the_boot(server: SandboxServer) -> None:
+    server.timezone = "Asia/Tokyo"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{server.url}/sandbox/bots") as resp:
+            bots = await resp.json()
+        async with session.get(f"{server.url}/sandbox/history",
+                               params={"bot": "kim_staff_bot", "chat": "700001"}) as resp:
+            history = await resp.json()
+    assert bots["timezone"] == "Asia/Tokyo" and bots["boot"] == server.boot_id
+    assert history["boot"] == server.boot_id
+    again = SandboxServer()
+    assert again.boot_id != server.boot_id

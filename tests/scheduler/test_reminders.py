@@ -34,6 +34,7 @@ from tests.support.booking import (
     book_button,
     book_tuesday,
     consented,
+    short_notice,
 )
 from tests.support.common import VirtualTime, actions, text
 
@@ -175,6 +176,7 @@ async def test_a_person_booked_by_phone_is_not_reminded_through_the_bot(db, cloc
 
 async def test_a_moved_appointment_gets_fresh_reminders_and_the_old_ones_are_skipped(
         booking_engine, sqlite_db, clock):
+    await short_notice(sqlite_db)
     chat = await consented(booking_engine, 5151)
     await book_tuesday(chat)  # Tuesday 09:00 Berlin
     [old] = await reminder_rows(sqlite_db)
@@ -183,7 +185,7 @@ async def test_a_moved_appointment_gets_fresh_reminders_and_the_old_ones_are_ski
     await chat.press(f"bday:{TUESDAY}")
     check = await chat.press(f"btime:{int(berlin(24, 11).timestamp()) // 60}")
     moved = await chat.press(book_button(check))
-    assert AR._("Your appointment is booked.") in text(moved)
+    assert AR._("Your appointment is moved.") in text(moved)
     rows = await reminder_rows(sqlite_db)
     new_id = next(r.appointment_id for r in rows if r.appointment_id != appointment_id)
     assert sorted((r.appointment_id, r.minutes_before) for r in rows) == sorted(
@@ -294,6 +296,7 @@ async def test_a_forged_or_foreign_reminder_answer_changes_nothing(
 
 
 async def test_cancel_from_a_reminder_asks_and_then_cancels(booking_engine, sqlite_db, clock):
+    await short_notice(sqlite_db)
     chat = await consented(booking_engine, 5151)
     await book_tuesday(chat)
     [row] = await reminder_rows(sqlite_db)

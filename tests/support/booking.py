@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.flows.engine import FlowEngine
 from bot.flows.events import Outcome
+from storage.db import Database
 from tests.support.chat import Chat
 from tests.support.common import actions, text
 
@@ -13,6 +14,16 @@ MANAGER_CHAT = 9001
 TUESDAY = "20261124"
 # Tuesday 24 November 2026, 09:00 in Berlin, as minutes since the epoch (the button data).
 TUESDAY_NINE = int(datetime(2026, 11, 24, 8, 0, tzinfo=UTC).timestamp()) // 60
+
+
+async def short_notice(db: Database, office: str = "kim-odenthal", minutes: int = 60) -> None:
+    """Let the office take cancellations and moves up to `minutes` before the start: the
+    conftest clock's Monday is only 23 hours before Tuesday's first time, inside the default
+    notice of a day."""
+    from bot.appointments.setup import set_booking_rules
+
+    async with db.transaction() as session:
+        await set_booking_rules(session, office, {"cancel_notice_minutes": minutes})
 
 
 async def consented(engine: FlowEngine, user_id: int, language: str = "ar") -> Chat:
@@ -30,12 +41,20 @@ def book_button(outcome: Outcome) -> str:
     return found[0]
 
 
+async def to_days(chat: Chat, town: str = "odenthal", place: str = "any") -> Outcome:
+    """From "Book" to the days of `town`; where the town has several places, `place`."""
+    first = await chat.press("book")
+    if f"btown:{town}" in actions(first):
+        first = await chat.press(f"btown:{town}")
+    if f"bplace:{place}" in actions(first):
+        first = await chat.press(f"bplace:{place}")
+    return first
+
+
 async def book_tuesday(chat: Chat, minutes: int = TUESDAY_NINE, name: str | None = "Amal",
                        interpreter: str | None = "ar") -> Outcome:
     """From "Book" to the confirmation, choosing Odenthal, Tuesday and the given time."""
-    first = await chat.press("book")
-    if "btown:odenthal" in actions(first):
-        await chat.press("btown:odenthal")
+    await to_days(chat)
     await chat.press(f"bday:{TUESDAY}")
     outcome = await chat.press(f"btime:{minutes}")
     if name is not None and any(a == "bnoname" for a in actions(outcome)):

@@ -30,3 +30,17 @@ def moved_by_team(ctx: FlowContext, client: Client, appointment: Appointment) ->
                 date=tr.date(appointment.starts_at), time=tr.time(appointment.starts_at))
     buttons = rows([Button(tr._("Book an appointment"), action("book"))])
     return notify.to_client(ctx, client, text, tr.rtl, buttons)
+
+
+def missed_kindly(ctx: FlowContext, client: Client, appointment: Appointment) -> bool:
+    """After a missed appointment: a kind word and a button to book again; missing has no
+    consequences in KIM, and the message says nothing that sounds like one. False if they
+    have no chat (the case manager calls them)."""
+    tr = translator(client.language, ctx.settings.timezone)
+    text = "\n".join([
+        tr._("We missed you at your appointment on {date} at {time}.",
+             date=tr.date(appointment.starts_at), time=tr.time(appointment.starts_at)),
+        tr._("That can happen. If you still want help, please choose a new time."),
+    ])
+    buttons = rows([Button(tr._("Book an appointment"), action("book"))])
+    return notify.to_client(ctx, client, text, tr.rtl, buttons)

@@ -9,6 +9,7 @@ from bot.flows.actions import parse_action
 from bot.flows.client import menu, steps
 from bot.flows.client.appointments import mine as my_appointments
 from bot.flows.client.appointments import reminders
+from bot.flows.client.booking import book as booking_book
 from bot.flows.client.booking import flow as booking
 from bot.flows.client.finder import flow as finder
 from bot.flows.client.intake import answers as intake_answers
@@ -18,6 +19,7 @@ from bot.flows.client.my_data import flow as personal_data
 from bot.flows.client.onboarding import flow as onboarding
 from bot.flows.client.onboarding import invitation
 from bot.flows.client.turn import ClientTurn
+from bot.flows.client.waitlist import flow as waiting
 from bot.flows.client.write import flow as write
 from bot.flows.context import FlowContext
 from bot.flows.events import EventKind, Outcome
@@ -65,8 +67,13 @@ _PLAIN_ACTIONS: dict[str, Simple] = {
     "privfull": onboarding.show_full_notice,
     "finder_town": finder.change_town,
     "btowns": booking.change_town,
+    "bplaces": booking.change_place,
     "bdays": booking.show_days_again,
+    "bchans": booking.channels_again,
     "bnoname": booking.skip_name,
+    "bnone": waiting.none_suits,
+    "wl_join": waiting.join,
+    "wl_leave": waiting.leave,
     "intake": intake.open_intake,
     "i_go": intake.go,
     "i_later": intake.later,
@@ -82,14 +89,19 @@ _ARG_ACTIONS: dict[str, Callable[[ClientTurn, str], Awaitable[Outcome]]] = {
     "town": finder.choose_town,
     "age": finder.choose_age,
     "btown": booking.choose_town,
+    "bplace": booking.choose_place,
     "bday": booking.choose_day,
     "btime": booking.choose_time,
-    "bok": booking.confirm,
+    "bchan": booking.choose_channel,
+    "bok": booking_book.confirm,
     "binterp": booking.choose_interpreter,
     "acancel": my_appointments.ask_cancel,
     "acancelok": my_appointments.confirm_cancel,
-    "amove": booking.start_moving,
+    "alate": my_appointments.cancel_late,
+    "amove": my_appointments.ask_move,
     "rcome": reminders.will_come,
+    "wl_interp": waiting.choose_interpreter,
+    "wl_take": waiting.take,
     "i_ans": intake_answers.answer,
     "i_tog": intake_answers.toggle,
     "i_done": intake_answers.done,
@@ -160,5 +172,7 @@ async def _on_text(turn: ClientTurn) -> Outcome:
         return await finder.typed_town(turn)
     if turn.ctx.conversation.step == steps.BOOK_NAME and turn.consented:
         return await booking.typed_name(turn)
+    if turn.ctx.conversation.step == steps.BOOK_PHONE and turn.consented:
+        return await booking.typed_phone(turn)
     # Anything else written is a question for the office finder; no match shows the topics.
     return await finder.free_text(turn)

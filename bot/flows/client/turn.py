@@ -19,6 +19,8 @@ class ClientTurn:
         self.ctx = ctx
         self.client = client
         self.clients = Clients(ctx.session)
+        # What one event computed and may need again (the places of a booking's town).
+        self.memo: dict[object, object] = {}
 
     @classmethod
     async def load(cls, ctx: FlowContext) -> ClientTurn:

@@ -21,6 +21,7 @@ from bot.flows.staff.clearing import command as clearing
 from bot.flows.staff.clearing import intakes
 from bot.flows.staff.digest import command as digest
 from bot.flows.staff.export import command as export
+from bot.flows.staff.hours import flow as hours
 from bot.flows.staff.kurz import flow as kurz
 from bot.flows.staff.messages import answer as message_answer
 from bot.flows.staff.messages import handover as message_handover
@@ -40,6 +41,7 @@ _APPOINTMENT_COMMANDS: dict[str, Command] = {
     "heute": agenda.show_today,
     "morgen": agenda.show_tomorrow,
     "digest": digest.command,
+    "zeiten": hours.show,
     "abwesend": absence.start,
     "termin": phone_booking.start,
 }
@@ -89,6 +91,11 @@ _APPOINTMENT_ACTIONS: dict[str, ActionHandler] = {
     "oc_kurz": outcome_answers.ask_topic,
     "oc_topic": outcome_answers.short_consultation,
     "oc_case": outcome_answers.cm_case,
+    "zt_edit": hours.edit,
+    "zt_new": hours.new,
+    "zt_office": hours.choose_office,
+    "zt_again": hours.again,
+    "zt_save": hours.save,
     "absence_day": absence.quick_day,
     "absence_del": absence.remove,
     "no_phone": phone_booking.no_phone,
@@ -185,6 +192,7 @@ _ACTIONS: dict[str, tuple[ActionHandler, Permission]] = {
 }
 _TEXT_STEPS: dict[str, tuple[Command, Permission]] = {
     steps.ABSENCE_PERIOD: (absence.typed_period, Permission.APPOINTMENTS),
+    steps.HOURS_TEXT: (hours.typed, Permission.APPOINTMENTS),
     **{step: (phone_booking.typed, Permission.APPOINTMENTS)
        for step in phone_booking.ALL_STEPS},
     **{step: (referral.typed, Permission.REFER) for step in steps.REFER_STEPS},

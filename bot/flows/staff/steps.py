@@ -1,6 +1,10 @@
 """The steps of the staff conversation, as stored in conversation_states.step."""
 
 ABSENCE_PERIOD = "absence_period"
+# /zeiten: the new week is written (data: the workplace, or the office of a new one), then
+# confirmed (data also holds the new hours).
+HOURS_TEXT = "hours_text"
+HOURS_CONFIRM = "hours_confirm"
 
 # Booking for a person who phoned (/termin), in order.
 PHONE_NAME = "pb_name"

@@ -57,6 +57,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("heute", "Meine Termine heute"),
     ("morgen", "Meine Termine morgen"),
     ("digest", "Tagesüberblick jetzt; Uhrzeit: /digest zeit 07:30, aus: /digest aus"),
+    ("zeiten", "Meine buchbaren Arbeitszeiten ansehen und ändern"),
     ("abwesend", "Abwesenheit eintragen oder löschen"),
     ("termin", "Termin für eine anrufende Person buchen"),
     ("kurz", "Kurzberatung zählen (Thema, Kanal – fertig)"),
@@ -75,7 +76,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("abbrechen", "Laufende Eingabe abbrechen"),
 )
 # The commands only case management, coordination and administration may use.
-APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "digest", "abwesend", "termin"})
+APPOINTMENT_COMMANDS = frozenset({"heute", "morgen", "digest", "zeiten", "abwesend", "termin"})
 # Counting (anonymous): the same roles.
 COUNTING_COMMANDS = frozenset({"kurz", "fall", "stats", "export"})
 # Accounts: coordination and administration.

@@ -83,9 +83,27 @@ function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+// Message times in the zone the bots use (KIMBOT_TIMEZONE), not the browser's: a demo in
+// Berlin and a browser elsewhere must show the same times as the bots write.
+let TIME_ZONE = undefined;
+
 function formatTime(unixSeconds) {
   const date = new Date(unixSeconds * 1000);
-  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return date.toLocaleTimeString("de-DE", { ...options, timeZone: TIME_ZONE });
+  } catch (error) {  // an unknown zone name: the browser's own
+    return date.toLocaleTimeString("de-DE", options);
+  }
+}
+
+function formatDate(unixSeconds) {
+  const date = new Date(unixSeconds * 1000);
+  try {
+    return date.toLocaleString("de-DE", { timeZone: TIME_ZONE, timeZoneName: "short" });
+  } catch (error) {
+    return date.toLocaleString("de-DE");
+  }
 }
 
 // Render Telegram entities (UTF-16 offsets, like JS strings) as nested inline elements.
@@ -132,6 +150,8 @@ class ChatPane {
     this.abort = null;
     this.nodes = new Map(); // message_id -> .msg element
     this.toastTimer = null;
+    this.boot = null; // the sandbox's boot id: a new one means it was restarted
+    this.stick = true; // keep the newest message in view (the user has not scrolled up)
     this.build();
   }
 
@@ -154,6 +174,8 @@ class ChatPane {
       }
     });
     this.$.composer.addEventListener("input", () => this.autoGrow());
+    // Scrolling up to read stops following new messages; back at the bottom follows again.
+    this.$.messages.addEventListener("scroll", () => { this.stick = this.isNearBottom(); });
     for (const button of this.root.querySelectorAll(".attach-btn")) {
       button.appendChild(icon(button.dataset.kind));
       button.addEventListener("click", () => this.send({ kind: button.dataset.kind }));
@@ -252,6 +274,8 @@ class ChatPane {
     const query = `bot=${encodeURIComponent(this.bot.username)}&chat=${this.user.id}`;
     const history = await api(`/sandbox/history?${query}`);
     if (generation !== this.generation) return;
+    this.boot = history.boot;
+    this.showResetNote(history);
     for (const entry of history.messages) this.upsert(entry);
     this.showReplyKeyboard(history.reply_keyboard);
     this.seq = history.seq;
@@ -261,16 +285,43 @@ class ChatPane {
     this.poll(generation, query);
   }
 
+  // The sandbox keeps its chats in memory. After a restart a chat that had messages comes
+  // back empty: say so plainly, instead of a chat that silently forgot everything.
+  historyKey() { return `kimbot-sandbox-seen-${this.name}-${this.bot.username}-${this.user.id}`; }
+
+  showResetNote(history) {
+    let seen = null;
+    try { seen = localStorage.getItem(this.historyKey()); } catch (error) { /* no storage */ }
+    this.root.querySelectorAll(".reset-note").forEach((n) => n.remove());
+    if (seen && seen !== history.boot && !history.messages.length) {
+      const note = el("div", "reset-note",
+        "The sandbox was restarted: it keeps chats in memory only, so the earlier messages " +
+        "of this chat are gone. The bots still remember where you were (their database " +
+        "kept it): write /menu or /start to go on.");
+      note.setAttribute("role", "status");
+      this.$.messages.before(note);
+    }
+    this.rememberHistory(history.boot, history.messages.length > 0);
+  }
+
+  rememberHistory(boot, hasMessages) {
+    if (!hasMessages) return;
+    try { localStorage.setItem(this.historyKey(), boot); } catch (error) { /* private mode */ }
+  }
+
   async poll(generation, query) {
     while (generation === this.generation) {
       this.abort = new AbortController();
       try {
-        const response = await fetch(`/sandbox/events?${query}&after=${this.seq}`,
+        const response = await fetch(
+          `/sandbox/events?${query}&after=${this.seq}&boot=${encodeURIComponent(this.boot || "")}`,
           { signal: this.abort.signal });
         const data = await response.json();
         if (generation !== this.generation) return;
-        if (data.seq < this.seq) { this.loadChat(); return; } // sandbox restarted: start over
+        // Restarted meanwhile: its numbering started over; load the chat as it is now.
+        if (data.boot !== this.boot || data.seq < this.seq) { this.loadChat(); return; }
         for (const event of data.events) this.apply(event);
+        if (data.events.some((e) => e.kind === "message")) this.rememberHistory(this.boot, true);
         this.seq = Math.max(this.seq, data.seq);
         this.showReplyKeyboard(data.reply_keyboard);
       } catch (error) {
@@ -284,7 +335,7 @@ class ChatPane {
 
   apply(event) {
     if (event.kind === "message" || event.kind === "edit") {
-      const stick = this.isNearBottom() || !event.entry.from_bot;
+      const stick = this.stick || this.isNearBottom() || !event.entry.from_bot;
       this.upsert(event.entry, event.kind === "edit");
       this.scrollToBottom(stick);
     } else if (event.kind === "delete") {
@@ -368,7 +419,9 @@ class ChatPane {
     }
     const meta = el("div", "meta");
     if (entry.edit_date) meta.appendChild(el("span", "edited", "edited"));
-    meta.appendChild(el("time", null, formatTime(entry.date)));
+    const time = el("time", null, formatTime(entry.date));
+    time.title = formatDate(entry.date);
+    meta.appendChild(time);
     bubble.appendChild(meta);
     if (entry.buttons && entry.buttons.length) node.appendChild(this.renderKeyboard(entry));
     return node;
@@ -392,6 +445,8 @@ class ChatPane {
       const img = el("img", "photo");
       img.src = `/sandbox/files/${encodeURIComponent(entry.photo.file_id)}?inline=1`;
       img.alt = "photo";
+      // The picture gets its height only once loaded: keep the newest message in view.
+      img.addEventListener("load", () => this.scrollToBottom(this.stick));
       bubble.appendChild(img);
     } else if (entry.sticker) {
       // No sticker artwork offline: a large icon plus the sticker's emoji.
@@ -517,7 +572,9 @@ class ChatPane {
   }
 
   scrollToBottom(force) {
-    if (force) this.$.messages.scrollTop = this.$.messages.scrollHeight;
+    if (!force) return;
+    this.$.messages.scrollTop = this.$.messages.scrollHeight;
+    this.stick = true;
   }
 }
 
@@ -528,7 +585,9 @@ async function main() {
   }
   let bots = [];
   try {
-    bots = (await api("/sandbox/bots")).bots;
+    const known = await api("/sandbox/bots");
+    bots = known.bots;
+    TIME_ZONE = known.timezone || undefined;
   } catch (error) {
     for (const pane of Object.values(panes)) pane.detach(`Sandbox not reachable: ${error.message}`);
     return;

@@ -2,7 +2,7 @@
 files are passed on, never stored), and in the outbox a file to pass on from the client bot or
 a relayed message to delete again.
 
-Revision ID: 0009_messages
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_messages"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -19,6 +19,8 @@ from tests.support.booking import (
     book_button,
     book_tuesday,
     consented,
+    short_notice,
+    to_days,
 )
 from tests.support.chat import Chat
 from tests.support.common import actions, text
@@ -30,8 +32,7 @@ def times(outcome: Outcome) -> list[str]:
 
 async def to_check(chat: Chat, day: str = TUESDAY, minutes: int = TUESDAY_NINE) -> Outcome:
     """From "Book" to the check screen: Odenthal, `day`, `minutes`, no name, no interpreter."""
-    await chat.press("book")
-    await chat.press("btown:odenthal")
+    await to_days(chat)
     await chat.press(f"bday:{day}")
     await chat.press(f"btime:{minutes}")
     await chat.press("bnoname")
@@ -153,6 +154,7 @@ async def test_pressing_book_twice_books_once(booking_engine, sqlite_db):
 
 async def test_cancel_from_my_appointments_frees_the_time_and_tells_the_case_manager(
         booking_engine, sqlite_db):
+    await short_notice(sqlite_db)
     chat = await consented(booking_engine, 508, "en")
     await book_tuesday(chat)
     [appointment] = await appointments(sqlite_db)
@@ -174,6 +176,7 @@ async def test_cancel_from_my_appointments_frees_the_time_and_tells_the_case_man
 
 
 async def test_another_time_moves_the_appointment_in_one_step(booking_engine, sqlite_db):
+    await short_notice(sqlite_db)
     chat = await consented(booking_engine, 510, "en")
     await book_tuesday(chat)
     [old] = await appointments(sqlite_db)

@@ -46,56 +46,58 @@ async def test_every_question_is_asked_with_buttons_and_stored_as_codes(flow, db
         intro)
     assert actions(intro) == ["i_go", "menu"]
 
-    def asks(outcome, question: str, number: int, **values: object) -> None:
+    def asks(outcome, question: str, number: int, total: int, **values: object) -> None:
         assert AR._(question, **values) in text(outcome), text(outcome)
-        assert AR._("Question {n} of {total}", n=number, total=12) in text(outcome)
+        assert AR._("Question {n} of {total}", n=number, total=total) in text(outcome)
 
     town = await chat.press("i_go")
-    asks(town, "Which town do you live in?", 1)
+    asks(town, "Which town do you live in?", 1, 13)
     assert "i_ans:town-odenthal" in actions(town) and "i_later" in actions(town)
     topics = await chat.press("i_ans:town-odenthal")
-    asks(topics, "What do you need help with? Tap all that fit. Then tap \"Done\".", 2)
+    asks(topics, "What do you need help with? Tap all that fit. Then tap \"Done\".", 2, 13)
     assert len([a for a in actions(topics) if a.startswith("i_tog:topics-")]) == 18
     await chat.press("i_tog:topics-housing")
     await chat.press("i_tog:topics-debts")
     household = await chat.press("i_done:topics")
-    asks(household, "Do you live with a partner?", 3)
+    asks(household, "Do you live with a partner?", 3, 13)
     children = await chat.press("i_ans:household-alone")
-    asks(children, "How many children live with you?", 3)
+    asks(children, "How many children live with you?", 4, 13)
     age = await chat.press("i_ans:children-1")
-    asks(age, "How old are you?", 4)
+    asks(age, "How old are you?", 5, 13)
     languages = await chat.press("i_ans:age-18_26")
-    asks(languages, "Which languages do you speak? Tap all that fit. Then tap \"Done\".", 5)
+    asks(languages, "Which languages do you speak? Tap all that fit. Then tap \"Done\".", 6, 13)
     assert ticked(languages) == ["i_tog:languages-ar"]  # the chat's language, to start with
     await chat.press("i_tog:languages-fr")
     german = await chat.press("i_done:languages")
-    asks(german, "How good is your German?", 6)
+    asks(german, "How good is your German?", 7, 13)
     interpreter = await chat.press("i_ans:german-none")
-    asks(interpreter, "Do you need an interpreter for the meeting with KIM?", 7)
+    asks(interpreter, "Do you need an interpreter for the meeting with KIM?", 8, 13)
     assert actions(interpreter)[:3] == ["i_ans:interpreter-ar", "i_ans:interpreter-other",
                                         "i_ans:interpreter-no"]
     services = await chat.press("i_ans:interpreter-ar")
     asks(services, "Does another service already help you? Tap all that fit. Then tap "
-                   "\"Done\".", 8)
+                   "\"Done\".", 9, 13)
     await chat.press("i_tog:services-jmd")
     helping = await chat.press("i_done:services")
-    asks(helping, "Does this help you enough?", 8)
+    asks(helping, "Does this help you enough?", 10, 14)
     letter = await chat.press("i_ans:helping-no")
-    asks(letter, "Do you have a letter from an office with a deadline?", 9)
+    asks(letter, "Do you have a letter from an office with a deadline?", 11, 14)
     deadline = await chat.press("i_ans:letter-yes")
+    asks(deadline, "By when must you answer the letter? Tap the day or write the date, for "
+                   "example {example}.", 12, 15, example="31.12.2026")
     assert "i_ans:deadline-20261123" in actions(deadline)  # today, and 13 more days
     assert "i_ans:deadline-20261206" in actions(deadline)
     assert "i_ans:deadline-unknown" in actions(deadline)
     contact = await chat.send("۲۷.۱۱.۲۰۲۶")  # written with Persian digits
-    asks(contact, "How should KIM contact you?", 10)
+    asks(contact, "How should KIM contact you?", 13, 15)
     phone = await chat.press("i_ans:contact-phone")
-    asks(phone, "Please write your phone number. Or choose another way:", 10)
+    asks(phone, "Please write your phone number. Or choose another way:", 14, 16)
     residence = await chat.send("+49 176 1234567")
-    asks(residence, "What is your residence status? You do not have to answer this.", 11)
+    asks(residence, "What is your residence status? You do not have to answer this.", 15, 16)
     assert "i_ans:residence-prefer_not" in actions(residence)
     note = await chat.press("i_ans:residence-prefer_not")
     asks(note, "Is there anything else the case manager should know? Write a short message "
-               "(at most {n} characters).", 12, n=500)
+               "(at most {n} characters).", 16, 16, n=500)
     assert AR._("Please do not write about your health or your asylum case here.") in text(
         note)
     check = await chat.send("أحتاج مساعدة في رسالة من مكتب العمل")
@@ -349,8 +351,10 @@ async def test_taking_the_answers_back_clears_them_and_tells_the_case_manager(fl
     assert told.startswith(f"↩️ Anfrage Nr. {intake.id} (eingegangen Mo 23.11.2026) wurde von "
                            "der Person zurückgezogen.")
     assert "Odenthal" not in told and "0176" not in told  # no details
-    # A new intake can start.
-    assert "i_ans:town-odenthal" in actions(await chat.press("i_go"))
+    # A new intake can start; the town the person named stays theirs, so it is filled in.
+    again = await chat.press("i_go")
+    assert "i_tog:topics-housing" in actions(again)
+    assert FA._("Town") in text(again)
     assert len(await intakes(db)) == 2
 
 
@@ -374,4 +378,9 @@ async def test_booking_a_first_interview_offers_the_intake(db, clock):
     assert offer.text == FA._("Before the meeting: do you want to answer a few short "
                               "questions? Then your case manager can prepare.")
     assert [b.action for row in offer.buttons for b in row] == ["i_go", "menu"]
-    assert FA._("Which town do you live in?") in text(await chat.press("i_go"))
+    first = await chat.press("i_go")  # the town and the interpreter come from the booking
+    assert FA._("Which town do you live in?") not in text(first)
+    assert "i_tog:topics-housing" in actions(first)
+    [intake] = await intakes(db)
+    assert (intake.town, intake.interpreter, intake.prefilled) == (
+        "odenthal", "fa", ["town", "interpreter"])

@@ -10,7 +10,15 @@ import pytest
 
 from bot.flows.actions import parse_action
 from bot.flows.client.intake.flow import next_open
-from bot.flows.client.intake.questions import KEYS, MAIN, MULTI, QUESTIONS, Asked, ask
+from bot.flows.client.intake.questions import (
+    KEYS,
+    MAIN,
+    MULTI,
+    QUESTIONS,
+    Asked,
+    ask,
+    sequence,
+)
 from bot.flows.client.intake.render import SECTIONS
 from bot.flows.events import Reply
 from bot.i18n import LANGUAGES, translator
@@ -61,13 +69,32 @@ def test_the_table_holds_the_questions_in_the_order_of_the_check_screen():
     assert next_open(Intake()) == "town"
 
 
+# Each question's number and the total for a person who has answered nothing yet: every
+# question its own number; a follow-up on screen counts, and the one about children always.
+NUMBERED = {"town": (1, 13), "topics": (2, 13), "household": (3, 13), "children": (4, 13),
+            "age": (5, 13), "languages": (6, 13), "german": (7, 13), "interpreter": (8, 13),
+            "services": (9, 13), "helping": (10, 14), "letter": (10, 13), "deadline": (11, 14),
+            "contact": (11, 13), "phone": (12, 14), "residence": (12, 13), "note": (13, 13)}
+
+
+def test_questions_are_numbered_without_repeats_and_skip_what_was_filled_in():
+    answered = Intake(household="alone", services=["jmd"], letter="yes", contact="phone",
+                      prefilled=["town", "interpreter"])
+    assert sequence(answered, "note") == [
+        "topics", "household", "children", "age", "languages", "german", "services",
+        "helping", "letter", "deadline", "contact", "phone", "residence", "note"]
+    tr = translator("en")
+    reply = asked("en", "helping", answered)
+    assert reply.text.startswith(tr._("Question {n} of {total}", n=8, total=14))
+
+
 @pytest.mark.parametrize("language", [lang.code for lang in LANGUAGES])
 def test_every_question_is_asked_in_every_language(language):
     tr = translator(language)
     for key in QUESTIONS:
         reply = asked(language, key)
-        number = MAIN.index(QUESTIONS[key].follows or key) + 1
-        assert reply.text.startswith(tr._("Question {n} of {total}", n=number, total=12))
+        number, total = NUMBERED[key]
+        assert reply.text.startswith(tr._("Question {n} of {total}", n=number, total=total))
         *answers, footer = action_rows(reply)
         assert footer == ["i_later"]
         for action in (a for row in answers for a in row):
@@ -97,7 +124,7 @@ def test_another_interpreter_language_is_ticked_and_the_long_list_names_them_nat
     long = asked("ar", "interpreter", intake, all_languages=True, edit=True)
     ar = translator("ar")
     assert ar._("Which language?") in long.text
-    assert ar._("Question {n} of {total}", n=7, total=12) in long.text
+    assert ar._("Question {n} of {total}", n=8, total=13) in long.text
     assert [len(row) for row in long.buttons] == [2] * 6 + [1, 1]  # 13 languages, then back
     assert long.buttons[0][0].label == "English" and ticked(long) == ["i_ans:interpreter-fr"]
     assert long.buttons[-1][0].action == "i_sum"

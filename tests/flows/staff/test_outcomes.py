@@ -186,7 +186,9 @@ async def test_attended_follow_up_is_recorded_once(chat_factory, sqlite_db, aske
 async def test_missed(chat_factory, sqlite_db, asked):
     chat = staff_chat(chat_factory)
     done = await chat.press(f"oc_miss:{asked['follow_up']}")
-    assert text(done) == f"Termin 09:00 mit {FSI}Amal{PDI} (Folgetermin): nicht erschienen ✔️"
+    assert text(done) == (f"Termin 09:00 mit {FSI}Amal{PDI} (Folgetermin): nicht erschienen ✔️\n"
+                          f"{FSI}Amal{PDI} hat im Chat eine freundliche Nachricht mit einem "
+                          "Knopf für einen neuen Termin bekommen.")
     assert (await appointment(sqlite_db, asked["follow_up"])).status == "missed"
     assert await outcomes(sqlite_db) == [(asked["me"], "kim-odenthal", "follow_up", "missed")]
     assert text(await chat.press(f"oc_miss:{asked['follow_up']}")) == ALREADY.format(

@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.catalogue.model import Office
 from bot.flows import appointment_notices, notify
 from bot.flows.actions import action
-from bot.flows.client.booking import flow as booking
+from bot.flows.client.booking import state as booking
 from bot.flows.client.booking.render import directed, summary_lines
 from bot.flows.client.menu import menu
 from bot.flows.client.turn import ClientTurn
@@ -25,7 +25,7 @@ def reminder(client: Client, appointment: Appointment, office: Office | None, no
     tr = translator(client.language, timezone)
     lines = [_headline(tr, appointment.starts_at, now),
              *summary_lines(tr, appointment.starts_at, appointment.ends_at, office,
-                            appointment.interpreter_language),
+                            appointment.interpreter_language, channel=appointment.channel),
              "", tr._("Can you come?")]
     number = str(appointment.id)
     buttons = rows([Button(tr._("I will come"), action("rcome", number))],

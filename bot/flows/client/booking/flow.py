@@ -1,66 +1,63 @@
-"""Booking an appointment with a KIM case manager: town -> day -> time -> name -> interpreter
--> confirm. Also the second half of moving an appointment (the same steps, then the old one is
-cancelled in the same transaction).
+"""Booking an appointment with a KIM case manager: town -> place (where a town has several) ->
+day -> time -> how to meet (follow-ups, where the office allows phone or video) -> name ->
+interpreter -> the check screen. Also the first half of moving an appointment (the same
+steps). Booking itself happens in book.py, after the check screen.
+
+The place comes before the time: the day list names it (office and street, and a bus from
+another town), and so do the time list and the check screen. With several places or case
+managers in a town the person picks one, or "any place", where each time says its place.
 
 Needs consent: an appointment is personal data. Every button is re-checked on the server: the
-day and time must still be free when pressed, and the database has the last word on a race
-(`storage.appointments.book`), after which the person sees fresh times.
+place, day and time must still be free when pressed.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
-from bot.appointments.availability import (
-    DEFAULT_RULES,
-    Option,
-    free_options,
-    still_free,
-    workplaces_for_town,
-)
+from bot.appointments.availability import DEFAULT_RULES, Option
 from bot.appointments.slots import day_groups
 from bot.catalogue.routing import CatalogueIndex
-from bot.flows import appointment_notices, notify
 from bot.flows.actions import action
 from bot.flows.client import steps
 from bot.flows.client.booking.render import (
-    calendar_file,
-    confirmation_text,
+    address_line,
+    bus_note,
     day_label,
     directed,
+    place_lines,
     summary_lines,
 )
-from bot.flows.client.intake import flow as intake
-from bot.flows.client.menu import back_to_menu, menu, stale_button
-from bot.flows.client.turn import ClientTurn
-from bot.flows.events import Button, Outcome, Reply, in_rows, rows
-from bot.i18n import BY_CODE, LANGUAGES
-from storage import appointments as store
-from storage.models import (
-    OPEN_STATUSES,
-    Appointment,
-    AppointmentKind,
-    Channel,
-    OfficeBookingRules,
-    StaffMember,
+from bot.flows.client.booking.state import (
+    ANY,
+    DIGITS,
+    Place,
+    Plan,
+    booking_data,
+    find,
+    keep,
+    marker,
+    minutes,
+    my_appointments_button,
+    not_found,
+    options,
+    own_open,
+    parse_day,
+    places,
+    plan_for,
 )
+from bot.flows.client.intake.input import parse_phone
+from bot.flows.client.menu import back_to_menu, stale_button
+from bot.flows.client.turn import ClientTurn
+from bot.flows.context import TOWN_HINT
+from bot.flows.events import Button, Outcome, in_rows, rows
+from bot.i18n import BY_CODE, LANGUAGES, Translator
+from storage import appointments as store
+from storage.models import AppointmentKind, Channel, OfficeBookingRules
 
 MAX_ALIAS = 60
-_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also accepts "²", which int() refuses
-_BOOKING_STEPS = {steps.BOOK_TOWN, steps.BOOK_DAY, steps.BOOK_TIME, steps.BOOK_NAME,
-                  steps.BOOK_INTERPRETER, steps.BOOK_CONFIRM}
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What the person is booking: derived from their history, never from button data."""
-
-    kind: AppointmentKind
-    channel: Channel
-    prefer: int | None  # their own case manager, if they have one
-    moving: Appointment | None
+# Kept from step to step once chosen; "start" and what follows it are chosen anew.
+_PLACE_KEYS = ("moving", "town", "place")
 
 
 # --- entry points -------------------------------------------------------------------------
@@ -77,30 +74,30 @@ async def start(turn: ClientTurn) -> Outcome:
             "\"My appointments\".",
             "You already have {n} appointments. You can cancel one or choose another time in "
             "\"My appointments\".", limit)
-        return Outcome([turn.reply(text, _my_appointments_button(turn))])
+        return Outcome([turn.reply(text, my_appointments_button(turn))])
     if await store.has_open_first_interview(ctx.session, turn.client.id, ctx.clock.now()):
         # Further appointments are agreed with the case manager after the first meeting.
         text = turn.tr._("You already have a first meeting with KIM. After it, you can book "
                          "more appointments.")
-        return Outcome([turn.reply(text, _my_appointments_button(turn))])
-    return await _begin(turn, moving=None)
+        return Outcome([turn.reply(text, my_appointments_button(turn))])
+    return await _begin(turn, None)
 
 
 async def start_moving(turn: ClientTurn, appointment_id: str) -> Outcome:
-    """"Another time" on one of "My appointments"."""
+    """"Another time" on one of "My appointments", once the notice rules allow it (mine.py)."""
     appointment = await own_open(turn, appointment_id)
     if appointment is None:
         return await not_found(turn)
-    return await _begin(turn, moving=appointment)
+    return await _begin(turn, appointment.id)
 
 
-async def _begin(turn: ClientTurn, moving: Appointment | None) -> Outcome:
+async def _begin(turn: ClientTurn, moving_id: int | None) -> Outcome:
     index = await turn.ctx.catalogue.index(turn.ctx.session)
     town = _known_town(turn, index)
-    data = {"moving": moving.id} if moving else {}
+    data = {"moving": moving_id} if moving_id else {}
     if town is None:
         return _ask_town(turn, index, data)
-    return await _show_days(turn, index, {**data, "town": town})
+    return await after_town(turn, index, {**data, "town": town})
 
 
 def _needs_consent(turn: ClientTurn) -> Outcome:
@@ -114,7 +111,8 @@ def _needs_consent(turn: ClientTurn) -> Outcome:
 # --- town -----------------------------------------------------------------------------------
 
 def _known_town(turn: ClientTurn, index: CatalogueIndex) -> str | None:
-    for town in (turn.ctx.conversation.data.get("town"), turn.client and turn.client.town):
+    data = turn.ctx.conversation.data
+    for town in (data.get("town"), turn.client and turn.client.town, data.get(TOWN_HINT)):
         if town in index.towns:
             return town
     return next(iter(index.towns)) if len(index.towns) == 1 else None
@@ -133,146 +131,353 @@ def _ask_town(turn: ClientTurn, index: CatalogueIndex, data: dict) -> Outcome:
 
 
 async def change_town(turn: ClientTurn) -> Outcome:
-    data = _booking_data(turn)
+    data = booking_data(turn)
     if data is None:
         return await stale_button(turn)
     index = await turn.ctx.catalogue.index(turn.ctx.session)
-    return _ask_town(turn, index, _keep(data, "moving"))
+    return _ask_town(turn, index, keep(data, "moving"))
 
 
 async def choose_town(turn: ClientTurn, town: str) -> Outcome:
-    data = _booking_data(turn, steps.BOOK_TOWN)
+    data = booking_data(turn, steps.BOOK_TOWN)
     index = await turn.ctx.catalogue.index(turn.ctx.session)
     if data is None or town not in index.towns:
         return await stale_button(turn)
     assert turn.client is not None
     turn.client.town = town
-    return await _show_days(turn, index, {**_keep(data, "moving"), "town": town})
+    return await after_town(turn, index, {**keep(data, "moving"), "town": town})
 
 
-# --- day and time ---------------------------------------------------------------------------
+# --- place ----------------------------------------------------------------------------------
 
-async def _plan(turn: ClientTurn, data: dict) -> Plan | None:
-    """None when the appointment being moved is no longer the person's open appointment."""
-    assert turn.client is not None
-    moving = None
-    if "moving" in data:
-        moving = await own_open(turn, str(data["moving"]))
-        if moving is None:
-            return None
-        return Plan(AppointmentKind(moving.kind), Channel(moving.channel),
-                    moving.staff_member_id, moving)
-    own = await store.last_attended_staff(turn.ctx.session, turn.client.id)
-    kind = AppointmentKind.FOLLOW_UP if own is not None else AppointmentKind.FIRST_INTERVIEW
-    return Plan(kind, Channel.IN_PERSON, own, None)
-
-
-async def _options(turn: ClientTurn, town: str, plan: Plan) -> list[Option]:
-    ctx = turn.ctx
-    workplaces = await workplaces_for_town(ctx.session, town)
-    options = await free_options(ctx.session, workplaces, plan.kind, ctx.clock.now(),
-                                 days=ctx.settings.booking_days,
-                                 timezone=ctx.settings.timezone, prefer=plan.prefer)
-    if plan.moving is not None:
-        # The old appointment still holds its time: moving by a few minutes is not offered,
-        # and the time it frees is not shown as free until it is cancelled.
-        options = [o for o in options if o.starts_at != plan.moving.starts_at]
-    return options
-
-
-async def _show_days(turn: ClientTurn, index: CatalogueIndex, data: dict,
-                     notice: str | None = None) -> Outcome:
-    plan = await _plan(turn, data)
+async def after_town(turn: ClientTurn, index: CatalogueIndex, data: dict,
+                     notice: str | None = None, choose: bool = False) -> Outcome:
+    """The places of the town with free times: none, one (straight to its days), or several
+    (the person picks one, or any). `choose`: show the list even for one place."""
+    plan = await plan_for(turn, data)
     if plan is None:
         return await not_found(turn)
+    base = keep(data, "moving", "town")
+    found = await places(turn, index, data["town"], plan)
+    if not found:
+        return nothing_free(turn, index, base, plan)
+    if len(found) == 1 and not choose:
+        return await _show_days(turn, index, {**base, "place": found[0].key}, notice=notice)
+    return _ask_place(turn, index, base, plan, found, notice)
+
+
+def _what(turn: ClientTurn, plan: Plan) -> str:
     tr = turn.tr
-    town = data["town"]
-    days = day_groups([option.starts_at for option in await _options(turn, town, plan)], tr.tz)
-    town_name = index.towns[town].name
-    change = Button(tr._("Another town"), action("btowns"))
-    if not days:
-        text = tr.ngettext(
-            "Sorry, there are no free appointments in {town} in the next {n} day. Please try "
-            "again in a few days or phone the KIM office.",
-            "Sorry, there are no free appointments in {town} in the next {n} days. Please try "
-            "again in a few days or phone the KIM office.",
-            turn.ctx.settings.booking_days, town=town_name)
-        return Outcome([turn.reply(text, rows([change], *back_to_menu(turn)))])
-    turn.ctx.conversation.go(steps.BOOK_DAY, **data)
-    what = (tr._("First meeting (about one hour) in {town}.", town=town_name)
-            if plan.kind is AppointmentKind.FIRST_INTERVIEW
-            else tr._("Appointment in {town}.", town=town_name))
-    text = "\n".join(part for part in (notice, what, tr._("Which day suits you?")) if part)
-    buttons = [Button(day_label(slots[0], tr), action("bday", f"{day:%Y%m%d}"))
-               for day, slots in days.items()]
-    return Outcome([turn.reply(text, (*in_rows(buttons, 3), (change,), *back_to_menu(turn)))])
+    if plan.moving is not None:
+        return tr._("Choose a new time for your appointment.")
+    if plan.kind is AppointmentKind.FIRST_INTERVIEW:
+        return tr._("First meeting with KIM (about one hour).")
+    return tr._("Appointment with KIM.")
 
 
-async def show_days_again(turn: ClientTurn) -> Outcome:
-    data = _booking_data(turn)
+def _ask_place(turn: ClientTurn, index: CatalogueIndex, data: dict, plan: Plan,
+               found: list[Place], notice: str | None) -> Outcome:
+    tr = turn.tr
+    town = index.towns[data["town"]]
+    turn.ctx.conversation.go(steps.BOOK_PLACE, **data)
+    lines = [part for part in (notice, _what(turn, plan)) if part]
+    lines.append(tr._("In {town} you can meet KIM at these places. Which one suits you?",
+                      town=town.name))
+    for number, place in enumerate(found):
+        lines += ["", f"{marker(number)} {place.label()}"]
+        lines += place_lines(tr, place.office, town)[1:]  # the name is in the line above
+    buttons = [Button(f"{marker(number)} {place.label()}"[:60], action("bplace", place.key))
+               for number, place in enumerate(found)]
+    any_place = Button(tr._("Any place in {town}", town=town.name), action("bplace", ANY))
+    other = Button(tr._("Another town"), action("btowns"))
+    return Outcome([turn.reply(directed(lines, tr), (*in_rows(buttons, 1), (any_place,),
+                                                     (other,), *back_to_menu(turn)))])
+
+
+async def choose_place(turn: ClientTurn, arg: str) -> Outcome:
+    data = booking_data(turn, steps.BOOK_PLACE)
+    if data is None or "town" not in data or not (arg == ANY or DIGITS.fullmatch(arg)):
+        return await stale_button(turn)
+    index = await turn.ctx.catalogue.index(turn.ctx.session)
+    if data["town"] not in index.towns:
+        return _ask_town(turn, index, keep(data, "moving"))
+    return await _show_days(turn, index, {**keep(data, "moving", "town"), "place": arg})
+
+
+async def change_place(turn: ClientTurn) -> Outcome:
+    """"Another place" under the days or times."""
+    data = booking_data(turn)
     if data is None or "town" not in data:
         return await stale_button(turn)
     index = await turn.ctx.catalogue.index(turn.ctx.session)
     if data["town"] not in index.towns:
-        return _ask_town(turn, index, _keep(data, "moving"))
-    return await _show_days(turn, index, _keep(data, "moving", "town"))
+        return _ask_town(turn, index, keep(data, "moving"))
+    return await after_town(turn, index, keep(data, "moving", "town"), choose=True)
 
 
-async def choose_day(turn: ClientTurn, arg: str) -> Outcome:
-    data = _booking_data(turn, steps.BOOK_DAY, steps.BOOK_TIME)
-    day = _parse_day(arg)
-    if data is None or day is None or "town" not in data:
-        return await stale_button(turn)
-    return await _show_times(turn, _keep(data, "moving", "town"), day)
+def nothing_free(turn: ClientTurn, index: CatalogueIndex, data: dict, plan: Plan) -> Outcome:
+    """No free time in the town in the booking window: the waiting list, another town."""
+    tr = turn.tr
+    town = index.towns[data["town"]].name
+    text = tr.ngettext(
+        "Sorry, there are no free appointments in {town} in the next {n} day. Please try "
+        "again in a few days or phone the KIM office.",
+        "Sorry, there are no free appointments in {town} in the next {n} days. Please try "
+        "again in a few days or phone the KIM office.",
+        turn.ctx.settings.booking_days, town=town)
+    turn.ctx.conversation.go(steps.BOOK_TOWN, **keep(data, "moving", "town"))
+    wait = ([Button(tr._("Tell me when a time becomes free"), action("wl_join"))]
+            if plan.moving is None else [])
+    return Outcome([turn.reply(text, rows(wait, [Button(tr._("Another town"),
+                                                        action("btowns"))],
+                                          *back_to_menu(turn)))])
 
 
-async def _show_times(turn: ClientTurn, data: dict, day: date,
-                      notice: str | None = None) -> Outcome:
-    plan = await _plan(turn, data)
+def _legend(turn: ClientTurn, index: CatalogueIndex, data: dict, found: list[Place],
+            shown: list[Option]) -> tuple[list[str], dict[tuple[int, str], str]]:
+    """For "any place": the places the times are at, numbered, and each place's number."""
+    tr = turn.tr
+    town = index.towns[data["town"]]
+    numbers: dict[tuple[int, str], str] = {}
+    lines: list[str] = []
+    for number, place in enumerate(found):
+        if any((o.staff_member_id, o.office_id) == (place.staff_member_id, place.office_id)
+               for o in shown):
+            numbers[(place.staff_member_id, place.office_id)] = marker(number)
+            where = [place.label()]
+            if place.office is not None and address_line(place.office):
+                where.append(address_line(place.office))
+            lines.append(f"{marker(number)} " + ", ".join(where))
+            note = bus_note(tr, place.office, town)
+            if note:
+                lines.append("   🚌 " + note)
+    return lines, numbers
+
+
+async def _where(turn: ClientTurn, index: CatalogueIndex, data: dict, plan: Plan,
+                 shown: list[Option]) -> tuple[list[str], dict[tuple[int, str], str]]:
+    """The lines that say where the shown times are, and (any place, several of them) the
+    number of each place for the time buttons."""
+    tr = turn.tr
+    town = index.towns[data["town"]]
+    found = await places(turn, index, data["town"], plan)
+    if data.get("place") != ANY:
+        chosen = next((p for p in found if p.key == data.get("place")), None)
+        office = chosen.office if chosen else (
+            index.offices.get(shown[0].office_id) if shown else None)
+        lines = place_lines(tr, office, town)
+        if chosen is not None and chosen.staff_name:
+            lines.insert(1, "👤 " + chosen.staff_name)
+        return lines, {}
+    legend, numbers = _legend(turn, index, data, found, shown)
+    if len(numbers) <= 1:
+        office = index.offices.get(shown[0].office_id) if shown else None
+        return place_lines(tr, office, town), {}
+    return [tr._("At one of these places in {town}:", town=town.name), *legend], numbers
+
+
+# --- day and time ---------------------------------------------------------------------------
+
+async def _show_days(turn: ClientTurn, index: CatalogueIndex, data: dict,
+                     notice: str | None = None) -> Outcome:
+    plan = await plan_for(turn, data)
     if plan is None:
         return await not_found(turn)
     tr = turn.tr
-    slots = day_groups([o.starts_at for o in await _options(turn, data["town"], plan)],
-                       tr.tz).get(day, [])
+    found = await options(turn, data["town"], plan, data.get("place", ANY))
+    days = day_groups([option.starts_at for option in found], tr.tz)
+    if not days:
+        gone = tr._("Sorry, there are no more free times at this place.")
+        return await after_town(turn, index, keep(data, "moving", "town"), notice=gone)
+    several = len(await places(turn, index, data["town"], plan)) > 1
+    turn.ctx.conversation.go(steps.BOOK_DAY, **keep(data, *_PLACE_KEYS))
+    where, _ = await _where(turn, index, data, plan, found)
+    lines = [part for part in (notice, _what(turn, plan)) if part]
+    lines += [*where, "", tr._("Which day suits you?")]
+    buttons = [Button(day_label(slots[0], tr), action("bday", f"{day:%Y%m%d}"))
+               for day, slots in days.items()]
+    other = [Button(tr._("Another place"), action("bplaces"))] if several else []
+    other.append(Button(tr._("Another town"), action("btowns")))
+    wait = ([Button(tr._("None of these times"), action("bnone"))]
+            if plan.moving is None else [])
+    return Outcome([turn.reply(directed(lines, tr), (*in_rows(buttons, 3), *rows(wait),
+                                                     tuple(other), *back_to_menu(turn)))])
+
+
+async def show_days_again(turn: ClientTurn) -> Outcome:
+    data = booking_data(turn)
+    if data is None or "town" not in data:
+        return await stale_button(turn)
     index = await turn.ctx.catalogue.index(turn.ctx.session)
-    if not slots:
-        if data["town"] not in index.towns:
-            return _ask_town(turn, index, _keep(data, "moving"))
+    if data["town"] not in index.towns:
+        return _ask_town(turn, index, keep(data, "moving"))
+    if "place" not in data:
+        return await after_town(turn, index, keep(data, "moving", "town"))
+    return await _show_days(turn, index, keep(data, *_PLACE_KEYS))
+
+
+async def choose_day(turn: ClientTurn, arg: str) -> Outcome:
+    data = booking_data(turn, steps.BOOK_DAY, steps.BOOK_TIME)
+    day = parse_day(arg)
+    if data is None or day is None or "town" not in data or "place" not in data:
+        return await stale_button(turn)
+    return await show_times(turn, keep(data, *_PLACE_KEYS), day)
+
+
+async def show_times(turn: ClientTurn, data: dict, day: date,
+                     notice: str | None = None) -> Outcome:
+    plan = await plan_for(turn, data)
+    if plan is None:
+        return await not_found(turn)
+    tr = turn.tr
+    index = await turn.ctx.catalogue.index(turn.ctx.session)
+    if data["town"] not in index.towns:
+        return _ask_town(turn, index, keep(data, "moving"))
+    found = [o for o in await options(turn, data["town"], plan, data.get("place", ANY))
+             if o.starts_at.astimezone(tr.tz).date() == day]
+    if not found:
         return await _show_days(turn, index, data, notice=tr._(
             "Sorry, this day is fully booked now. Please choose another day."))
     turn.ctx.conversation.go(steps.BOOK_TIME, **data, day=f"{day:%Y%m%d}")
-    text = "\n".join(part for part in (notice, tr._("{day}: which time suits you?",
-                                                    day=day_label(slots[0], tr))) if part)
-    buttons = [Button(tr.time(slot), action("btime", str(_minutes(slot)))) for slot in slots]
+    where, numbers = await _where(turn, index, data, plan, found)
+    lines = [part for part in (notice, tr._("{day}: which time suits you?",
+                                            day=day_label(found[0].starts_at, tr))) if part]
+    lines += where
+    buttons = [Button(_time_label(turn, option, numbers),
+                      action("btime", str(minutes(option.starts_at)))) for option in found]
     other = Button(tr._("Another day"), action("bdays"))
-    return Outcome([turn.reply(text, (*in_rows(buttons, 4), (other,), *back_to_menu(turn)))])
+    wait = ([Button(tr._("None of these times"), action("bnone"))]
+            if plan.moving is None else [])
+    return Outcome([turn.reply(directed(lines, tr), (*in_rows(buttons, 4 if not numbers else 3),
+                                                     *rows(wait), (other,),
+                                                     *back_to_menu(turn)))])
+
+
+def _time_label(turn: ClientTurn, option: Option, numbers: dict[tuple[int, str], str]) -> str:
+    label = turn.tr.time(option.starts_at)
+    number = numbers.get((option.staff_member_id, option.office_id))
+    return f"{label} {number}" if number else label
 
 
 async def choose_time(turn: ClientTurn, arg: str) -> Outcome:
-    data = _booking_data(turn, steps.BOOK_TIME)
-    if data is None or not _DIGITS.fullmatch(arg) or "day" not in data:
+    data = booking_data(turn, steps.BOOK_TIME)
+    if data is None or not DIGITS.fullmatch(arg) or "day" not in data or "place" not in data:
         return await stale_button(turn)
-    plan = await _plan(turn, data)
+    plan = await plan_for(turn, data)
     if plan is None:
         return await not_found(turn)
-    day = _parse_day(data["day"])
+    day = parse_day(data["day"])
     assert day is not None
-    option = _find(await _options(turn, data["town"], plan), int(arg))
-    base = _keep(data, "moving", "town")
+    option = find(await options(turn, data["town"], plan, data["place"]), int(arg))
+    base = keep(data, *_PLACE_KEYS)
     if option is None:
-        return await _show_times(turn, base, day, notice=turn.tr._(
+        return await show_times(turn, base, day, notice=turn.tr._(
             "Sorry, this time is not free any more. Please choose another one."))
     chosen = {**base, "day": data["day"], "start": int(arg)}
-    assert turn.client is not None
     if plan.moving is not None:
-        return await _ask_confirm(turn, {**chosen,
-                                         "interp": plan.moving.interpreter_language or ""})
-    if turn.client.alias is None:
-        return _ask_name(turn, chosen)
-    return await _ask_interpreter(turn, chosen)
+        return await ask_confirm(turn, {**chosen, "channel": plan.moving.channel,
+                                        "interp": plan.moving.interpreter_language or ""})
+    allowed = await channels(turn, option.office_id, plan)
+    if len(allowed) > 1:
+        return _ask_channel(turn, chosen, allowed)
+    return await _details(turn, {**chosen, "channel": allowed[0]})
 
 
-# --- name and interpreter -------------------------------------------------------------------
+# --- how to meet ----------------------------------------------------------------------------
+
+async def channels(turn: ClientTurn, office_id: str, plan: Plan) -> list[str]:
+    """How the appointment may take place: in person for a first interview (KIM's process),
+    for a follow-up as the office allows."""
+    if plan.kind is AppointmentKind.FIRST_INTERVIEW:
+        return [Channel.IN_PERSON.value]
+    rules = await turn.ctx.session.get(OfficeBookingRules, office_id) or DEFAULT_RULES
+    allowed = [channel.value for channel in Channel if channel.value in (rules.channels or ())]
+    return allowed or [Channel.IN_PERSON.value]
+
+
+def _ask_channel(turn: ClientTurn, data: dict, allowed: list[str]) -> Outcome:
+    tr = turn.tr
+    turn.ctx.conversation.go(steps.BOOK_CHANNEL, **data)
+    buttons = [Button(_channel_label(tr, code), action("bchan", code)) for code in allowed]
+    return Outcome([turn.reply(tr._("How do you want to meet?"),
+                               (*in_rows(buttons, 1), *back_to_menu(turn)))])
+
+
+def _channel_label(tr: Translator, code: str) -> str:
+    if code == Channel.PHONE.value:
+        return tr._("By phone")
+    if code == Channel.VIDEO.value:
+        return tr._("By video call")
+    return tr._("In person at the office")
+
+
+async def choose_channel(turn: ClientTurn, code: str) -> Outcome:
+    data = booking_data(turn, steps.BOOK_CHANNEL)
+    if data is None or "start" not in data or "place" not in data:
+        return await stale_button(turn)
+    plan = await plan_for(turn, data)
+    if plan is None:
+        return await not_found(turn)
+    option = find(await options(turn, data["town"], plan, data["place"]), int(data["start"]))
+    if option is None:
+        day = parse_day(data["day"])
+        assert day is not None
+        return await show_times(turn, keep(data, *_PLACE_KEYS), day, notice=turn.tr._(
+            "Sorry, this time is not free any more. Please choose another one."))
+    if code not in await channels(turn, option.office_id, plan):
+        return await stale_button(turn)
+    return await _details(turn, {**data, "channel": code})
+
+
+# --- name, phone and interpreter ------------------------------------------------------------
+
+async def _details(turn: ClientTurn, data: dict) -> Outcome:
+    """What is still to ask before the check screen, one question at a time."""
+    assert turn.client is not None
+    if data.get("channel") == Channel.PHONE.value and not turn.client.phone:
+        return _ask_phone(turn, data)
+    if turn.client.alias is None and "named" not in data:
+        return _ask_name(turn, data)
+    if "interp" not in data:
+        return await _ask_interpreter(turn, data)
+    return await ask_confirm(turn, data)
+
+
+def _ask_phone(turn: ClientTurn, data: dict, again: bool = False) -> Outcome:
+    tr = turn.tr
+    turn.ctx.conversation.go(steps.BOOK_PHONE, **data)
+    text = tr._("Please write your phone number, so the case manager can call you.")
+    if again:
+        text = tr._("This does not look like a phone number. Please write only the number, "
+                    "for example {example}.", example="0176 12345678") + "\n" + text
+    other = Button(tr._("Another way to meet"), action("bchans"))
+    return Outcome([turn.reply(text, rows([other], *back_to_menu(turn)))])
+
+
+async def typed_phone(turn: ClientTurn) -> Outcome:
+    data = booking_data(turn, steps.BOOK_PHONE)
+    assert data is not None and turn.client is not None
+    phone = parse_phone(turn.ctx.event.text)
+    if phone is None:
+        return _ask_phone(turn, data, again=True)
+    turn.client.phone = phone
+    return await _details(turn, data)
+
+
+async def channels_again(turn: ClientTurn) -> Outcome:
+    """"Another way to meet" at the phone number question."""
+    data = booking_data(turn, steps.BOOK_PHONE)
+    if data is None or "start" not in data:
+        return await stale_button(turn)
+    plan = await plan_for(turn, data)
+    if plan is None:
+        return await not_found(turn)
+    option = find(await options(turn, data["town"], plan, data["place"]), int(data["start"]))
+    allowed = await channels(turn, option.office_id, plan) if option else []
+    if option is None or len(allowed) < 2:
+        return await stale_button(turn)
+    return _ask_channel(turn, {k: v for k, v in data.items() if k != "channel"}, allowed)
+
 
 def _ask_name(turn: ClientTurn, data: dict, again: bool = False) -> Outcome:
     tr = turn.tr
@@ -288,20 +493,20 @@ def _ask_name(turn: ClientTurn, data: dict, again: bool = False) -> Outcome:
 
 
 async def typed_name(turn: ClientTurn) -> Outcome:
-    data = _booking_data(turn, steps.BOOK_NAME)
+    data = booking_data(turn, steps.BOOK_NAME)
     assert data is not None and turn.client is not None
     alias = " ".join(turn.ctx.event.text.split())
     if not alias or len(alias) > MAX_ALIAS or not any(ch.isalpha() for ch in alias):
         return _ask_name(turn, data, again=True)
     turn.client.alias = alias
-    return await _ask_interpreter(turn, data)
+    return await _details(turn, {**data, "named": 1})
 
 
 async def skip_name(turn: ClientTurn) -> Outcome:
-    data = _booking_data(turn, steps.BOOK_NAME)
+    data = booking_data(turn, steps.BOOK_NAME)
     if data is None:
         return await stale_button(turn)
-    return await _ask_interpreter(turn, data)
+    return await _details(turn, {**data, "named": 1})
 
 
 async def _ask_interpreter(turn: ClientTurn, data: dict,
@@ -309,7 +514,7 @@ async def _ask_interpreter(turn: ClientTurn, data: dict,
     tr = turn.tr
     base = {key: value for key, value in data.items() if key != "interp"}
     if turn.language == "de" and not all_languages:
-        return await _ask_confirm(turn, {**base, "interp": ""})
+        return await ask_confirm(turn, {**base, "interp": ""})
     turn.ctx.conversation.go(steps.BOOK_INTERPRETER, **base)
     if all_languages:
         buttons = [Button(lang.native_name, action("binterp", lang.code))
@@ -326,26 +531,27 @@ async def _ask_interpreter(turn: ClientTurn, data: dict,
 
 
 async def choose_interpreter(turn: ClientTurn, arg: str) -> Outcome:
-    data = _booking_data(turn, steps.BOOK_INTERPRETER)
+    data = booking_data(turn, steps.BOOK_INTERPRETER)
     if data is None or not (arg in ("no", "other") or (arg in BY_CODE and arg != "de")):
         return await stale_button(turn)
     if arg == "other":
         return await _ask_interpreter(turn, data, all_languages=True)
-    return await _ask_confirm(turn, {**data, "interp": "" if arg == "no" else arg})
+    return await ask_confirm(turn, {**data, "interp": "" if arg == "no" else arg})
 
 
-# --- confirm and book -----------------------------------------------------------------------
+# --- the check screen -----------------------------------------------------------------------
 
-async def _ask_confirm(turn: ClientTurn, data: dict) -> Outcome:
+async def ask_confirm(turn: ClientTurn, data: dict) -> Outcome:
     """Shown before anything is booked; the time is checked now and again on confirming."""
-    plan = await _plan(turn, data)
+    plan = await plan_for(turn, data)
     if plan is None:
         return await not_found(turn)
-    option = _find(await _options(turn, data["town"], plan), int(data["start"]))
+    option = find(await options(turn, data["town"], plan, data.get("place", ANY)),
+                  int(data["start"]))
     if option is None:
-        day = _parse_day(data["day"])
+        day = parse_day(data["day"])
         assert day is not None
-        return await _show_times(turn, _keep(data, "moving", "town"), day, notice=turn.tr._(
+        return await show_times(turn, keep(data, *_PLACE_KEYS), day, notice=turn.tr._(
             "Sorry, this time is not free any more. Please choose another one."))
     # The confirmation books exactly what this screen shows: this case manager, this office.
     turn.ctx.conversation.go(steps.BOOK_CONFIRM, **data, staff=option.staff_member_id,
@@ -354,156 +560,16 @@ async def _ask_confirm(turn: ClientTurn, data: dict) -> Outcome:
     tr = turn.tr
     lines = [tr._("Please check your appointment:"),
              *summary_lines(tr, option.starts_at, option.starts_at + option.duration,
-                            index.offices.get(option.office_id), data.get("interp") or None)]
-    buttons = rows([Button(tr._("Book this appointment"), action("bok", _token(data)))],
+                            index.offices.get(option.office_id), data.get("interp") or None,
+                            index.towns.get(data["town"]),
+                            data.get("channel") or Channel.IN_PERSON.value)]
+    buttons = rows([Button(tr._("Book this appointment"), action("bok", token(data)))],
                    [Button(tr._("Another day"), action("bdays"))],
                    *back_to_menu(turn))
     return Outcome([turn.reply(directed(lines, tr), buttons)])
 
 
-def _token(data: dict) -> str:
+def token(data: dict) -> str:
     """What the Book button confirms: the start time, and the appointment being moved. An old
     Book button from another check screen then no longer matches."""
     return f"{data['start']}-{data.get('moving', 0)}"
-
-
-async def confirm(turn: ClientTurn, token: str) -> Outcome:
-    data = _booking_data(turn, steps.BOOK_CONFIRM)
-    if data is None or "start" not in data or "staff" not in data or token != _token(data):
-        return await stale_button(turn)
-    assert turn.client is not None
-    ctx, tr = turn.ctx, turn.tr
-    plan = await _plan(turn, data)
-    if plan is None:
-        return await not_found(turn)
-    day = _parse_day(data["day"])
-    assert day is not None
-    base = _keep(data, "moving", "town")
-    now = ctx.clock.now()
-    option = await still_free(ctx.session, data["town"], int(data["staff"]), str(data["office"]),
-                              plan.kind, _from_minutes(int(data["start"])), now,
-                              ctx.settings.booking_days, ctx.settings.timezone)
-    if option is not None and plan.moving is not None \
-            and option.starts_at == plan.moving.starts_at:
-        option = None
-    taken = tr._("Sorry, someone else just booked this time. Please choose another one.")
-    if option is None:
-        return await _show_times(turn, base, day, notice=taken)
-    try:
-        appointment = await store.book(
-            ctx.session, client_id=turn.client.id, staff_member_id=option.staff_member_id,
-            office_id=option.office_id, kind=plan.kind, channel=plan.channel,
-            starts_at=option.starts_at, duration=option.duration, now=now,
-            interpreter_language=data.get("interp") or None,
-            # Moving holds the old appointment until the new one is safe.
-            max_open=ctx.settings.max_open_appointments + (1 if plan.moving else 0),
-            buffer=await _buffer(turn, option.office_id),
-            reminder_policy=ctx.settings.reminder_policy)
-    except store.SlotTaken:
-        return await _show_times(turn, base, day, notice=taken)
-    except store.TooManyAppointments:
-        return await start(turn)
-    if plan.moving is not None:
-        await store.cancel(ctx.session, plan.moving, by="client", now=now)
-    await _tell_case_managers(turn, appointment, plan.moving)
-    ctx.conversation.go(steps.MENU)
-    index = await ctx.catalogue.index(ctx.session)
-    office = index.offices.get(appointment.office_id)
-    first = plan.kind is AppointmentKind.FIRST_INTERVIEW
-    title = (tr._("KIM first meeting") if first else tr._("KIM appointment"))
-    document = calendar_file(appointment, office, title, now)
-    # The intake fits best right after a first interview is booked (bot.flows.client.intake.flow).
-    offer = None if plan.moving is not None else await intake.after_booking(turn, appointment)
-    return Outcome([
-        turn.reply(confirmation_text(tr, appointment, office, first), edit=True),
-        Reply(tr._("Your appointment for your calendar"), document=document, rtl=tr.rtl),
-        offer or menu(turn),
-    ])
-
-
-async def _buffer(turn: ClientTurn, office_id: str) -> timedelta:
-    rules = await turn.ctx.session.get(OfficeBookingRules, office_id) or DEFAULT_RULES
-    return timedelta(minutes=rules.buffer_minutes)
-
-
-async def _tell_case_managers(turn: ClientTurn, new: Appointment,
-                              old: Appointment | None) -> None:
-    ctx = turn.ctx
-    client = turn.client
-    assert client is not None
-    zone = ctx.settings.timezone
-    index = await ctx.catalogue.index(ctx.session)
-    office = index.office_name(new.office_id)
-    member = await ctx.session.get(StaffMember, new.staff_member_id)
-    if old is None:
-        text = appointment_notices.booked(new, client, office, zone)
-    else:
-        text = appointment_notices.moved(old, new, client, office, zone)
-        if old.staff_member_id != new.staff_member_id:
-            previous = await ctx.session.get(StaffMember, old.staff_member_id)
-            if previous is not None:
-                notify.to_staff(ctx, previous, appointment_notices.moved_away(
-                    old, client, index.office_name(old.office_id), zone))
-    if member is not None:
-        notify.to_staff(ctx, member, text)
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-def _booking_data(turn: ClientTurn, *allowed_steps: str) -> dict | None:
-    """The booking's data if the chat is in one of `allowed_steps` (any booking step when none
-    are named) and the person has agreed; None for a button from an old or other step."""
-    step = turn.ctx.conversation.step
-    if turn.client is None or step not in (allowed_steps or _BOOKING_STEPS):
-        return None
-    return dict(turn.ctx.conversation.data)
-
-
-def _keep(data: dict, *keys: str) -> dict:
-    return {key: data[key] for key in keys if key in data}
-
-
-def _parse_day(text: str) -> date | None:
-    if len(text) != 8 or not _DIGITS.fullmatch(text):
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
-
-
-def _minutes(moment: datetime) -> int:
-    """A start time as whole minutes since the epoch: short enough for button data."""
-    return int(moment.timestamp()) // 60
-
-
-def _from_minutes(minutes: int) -> datetime:
-    return datetime.fromtimestamp(minutes * 60, UTC)
-
-
-def _find(options: list[Option], minutes: int) -> Option | None:
-    return next((o for o in options if _minutes(o.starts_at) == minutes), None)
-
-
-async def own_open(turn: ClientTurn, appointment_id: str) -> Appointment | None:
-    """The person's own, still open and upcoming appointment with this id, else None: ids in
-    buttons can be forged."""
-    if turn.client is None or not _DIGITS.fullmatch(appointment_id) or len(appointment_id) > 12:
-        return None
-    appointment = await store.owned(turn.ctx.session, int(appointment_id), turn.client.id)
-    # Once it has started, it can no longer be cancelled or moved here: the case manager
-    # records what happened.
-    if appointment is None or appointment.status not in OPEN_STATUSES \
-            or appointment.starts_at <= turn.ctx.clock.now():
-        return None
-    return appointment
-
-
-async def not_found(turn: ClientTurn) -> Outcome:
-    notice = turn.tr._("This appointment is not in your list (any more).")
-    return Outcome([turn.reply(notice, _my_appointments_button(turn))], notice=notice)
-
-
-def _my_appointments_button(turn: ClientTurn) -> tuple[tuple[Button, ...], ...]:
-    return rows([Button(turn.tr._("My appointments"), action("appointments"))],
-                *back_to_menu(turn))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from babel.dates import format_date
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
-from bot.catalogue.model import Office
+from bot.catalogue.keywords import normalize
+from bot.catalogue.model import Office, Town
 from bot.flows.client.finder.render import RLM, map_link
 from bot.flows.events import Document
 from bot.i18n import BY_CODE, Translator
-from storage.models import Appointment
+from storage.models import Appointment, Channel
 
 
 def day_label(day: datetime, tr: Translator) -> str:
@@ -30,21 +31,63 @@ def office_address(office: Office | None) -> str:
     return ", ".join(part for part in (office.street, town) if part)
 
 
+def address_line(office: Office) -> str:
+    """Street and town, or the town alone where the catalogue has no street."""
+    return office_address(office) or office.city or ""
+
+
+def bus_note(tr: Translator, office: Office | None, town: Town | None) -> str | None:
+    """Said when the place lies in another town than the person's: they may need a bus."""
+    if office is None or town is None or not office.city:
+        return None
+    if normalize(office.city) == normalize(town.name):
+        return None
+    return tr._("This place is in {city}, not in {town}. You may need to take a bus or a "
+                "train.", city=office.city, town=town.name)
+
+
+def place_lines(tr: Translator, office: Office | None, town: Town | None = None,
+                link: bool = False) -> list[str]:
+    """Where: the office, its address, the map (optional) and, from another town, the bus."""
+    if office is None:
+        return []
+    lines = ["🏢 " + office.name]
+    address = address_line(office)
+    if address:
+        lines.append("📍 " + tr._("Address: {address}", address=address))
+    where = map_link(office) if link else None
+    if where:
+        lines.append("🗺 " + where)
+    note = bus_note(tr, office, town)
+    if note:
+        lines.append("🚌 " + note)
+    return lines
+
+
+def channel_line(tr: Translator, channel: str) -> str | None:
+    if channel == Channel.PHONE.value:
+        return "📞 " + tr._("By phone: the case manager calls you.")
+    if channel == Channel.VIDEO.value:
+        return "💻 " + tr._("By video call: the case manager sends you the link.")
+    return None
+
+
 def summary_lines(tr: Translator, starts_at: datetime, ends_at: datetime,
-                  office: Office | None, interpreter: str | None) -> list[str]:
-    """Date, time, place and interpreter: what the person checks before and after booking."""
+                  office: Office | None, interpreter: str | None, town: Town | None = None,
+                  channel: str = Channel.IN_PERSON.value) -> list[str]:
+    """Date, time, place (or phone or video) and interpreter: what the person checks before
+    and after booking."""
     lines = [
         "📅 " + tr._("Date: {date}", date=long_day(starts_at, tr)),
         "🕒 " + tr._("Time: {start} to {end}", start=tr.time(starts_at), end=tr.time(ends_at)),
     ]
-    if office is not None:
-        lines.append("🏢 " + office.name)
-        address = office_address(office)
-        if address:
-            lines.append("📍 " + tr._("Address: {address}", address=address))
-        link = map_link(office)
-        if link:
-            lines.append("🗺 " + link)
+    remote = channel_line(tr, channel)
+    if remote is not None:
+        lines.append(remote)
+        if office is not None:
+            lines.append("🏢 " + office.name)
+    else:
+        lines += place_lines(tr, office, town, link=True)
     if interpreter:
         lines.append("🗣 " + tr._("Interpreter: {language}",
                                  language=BY_CODE[interpreter].native_name))
@@ -53,15 +96,28 @@ def summary_lines(tr: Translator, starts_at: datetime, ends_at: datetime,
     return lines
 
 
+def what_to_bring(tr: Translator) -> str:
+    return tr._("Please bring: your passport or ID card, your residence papers and recent "
+                "letters from offices.")
+
+
 def confirmation_text(tr: Translator, appointment: Appointment, office: Office | None,
-                      first_interview: bool) -> str:
+                      first_interview: bool, town: Town | None = None,
+                      moved_from: Appointment | None = None) -> str:
+    """The confirmation of a booking, or of a move: then the old time is named too."""
+    if moved_from is None:
+        head = ["✅ " + tr._("Your appointment is booked.")]
+    else:
+        head = ["🔁 " + tr._("Your appointment is moved."),
+                "❌ " + tr._("Before: {date} at {time}", date=tr.date(moved_from.starts_at),
+                            time=tr.time(moved_from.starts_at)),
+                "✅ " + tr._("Now:")]
     lines = [
-        "✅ " + tr._("Your appointment is booked."),
+        *head,
         *summary_lines(tr, appointment.starts_at, appointment.ends_at, office,
-                       appointment.interpreter_language),
+                       appointment.interpreter_language, town, appointment.channel),
         "",
-        tr._("Please bring: your passport or ID card, your residence papers and recent "
-             "letters from offices."),
+        what_to_bring(tr),
     ]
     if first_interview:
         lines.append(tr._("The first meeting takes about one hour."))
@@ -75,21 +131,58 @@ def directed(lines: list[str], tr: Translator) -> str:
 
 
 def calendar_file(appointment: Appointment, office: Office | None, title: str,
-                  now: datetime, host: str = "kimbot") -> Document:
-    """An .ics file any calendar app can import; the times are UTC, so no zone is guessed."""
+                  now: datetime, tr: Translator, host: str = "kimbot",
+                  cancel: bool = False) -> Document:
+    """An .ics file any calendar app can import; the times are UTC, so no zone is guessed.
+
+    It says what to bring and how to cancel in the bot, where it is, and reminds a day before.
+    `cancel`: the same event (same UID) with METHOD:CANCEL, so a calendar app that has it
+    removes it; a move sends this for the old time and a new file for the new one.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//kimbot//KIM appointments//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancel else "PUBLISH")
     event = Event()
     event.add("uid", f"appointment-{appointment.id}@{host}")
     event.add("dtstamp", now)
     event.add("dtstart", appointment.starts_at)
     event.add("dtend", appointment.ends_at)
     event.add("summary", title)
-    if office is not None:
-        event.add("location", ", ".join(part for part in (office.name, office_address(office))
-                                        if part))
+    # A cancellation needs an organiser (RFC 5546); .invalid says it takes no mail.
+    event.add("organizer", f"mailto:no-reply@{host}.invalid", parameters={"CN": "KIM"})
+    event.add("sequence", 1 if cancel else 0)
+    if cancel:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+        event.add("description", "\n".join(_description(tr, appointment)))
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", title)
+        alarm.add("trigger", timedelta(days=-1))
+        event.add_component(alarm)
+    location = _location(tr, appointment, office)
+    if location:
+        event.add("location", location)
     calendar.add_component(event)
-    return Document(f"kim-appointment-{appointment.id}.ics", calendar.to_ical(),
-                    "text/calendar")
+    name = f"kim-appointment-{appointment.id}{'-cancelled' if cancel else ''}.ics"
+    return Document(name, calendar.to_ical(), "text/calendar")
+
+
+def _description(tr: Translator, appointment: Appointment) -> list[str]:
+    lines = [line for line in (channel_line(tr, appointment.channel),) if line]
+    lines += [what_to_bring(tr),
+              tr._("To cancel or to choose another time, write /appointments to the KIM "
+                   "chat bot in Telegram.")]
+    return lines
+
+
+def _location(tr: Translator, appointment: Appointment, office: Office | None) -> str:
+    if appointment.channel == Channel.PHONE.value:
+        return tr._("By phone")
+    if appointment.channel == Channel.VIDEO.value:
+        return tr._("Video call")
+    if office is None:
+        return ""
+    return ", ".join(part for part in (office.name, office_address(office)) if part)

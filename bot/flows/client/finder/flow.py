@@ -16,11 +16,13 @@ from bot.flows.client.finder.render import render_place
 from bot.flows.client.menu import back_to_menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.client.write import flow as write
+from bot.flows.context import TOPIC_HINT, TOWN_HINT
 from bot.flows.events import Button, Outcome, Reply, in_rows, rows
 from bot.i18n import Translator
 from storage.demand import count_demand
 
 MAX_TOWN_BUTTONS = 30  # beyond this a list of buttons is no help: the person writes the name
+MAX_TOPIC_HINTS = 3  # the finder's latest topics, carried into the intake
 
 
 def topic_buttons(turn: ClientTurn) -> tuple[tuple[Button, ...], ...]:
@@ -39,6 +41,7 @@ async def ask_topic(turn: ClientTurn) -> Outcome:
 async def choose_topic(turn: ClientTurn, code: str) -> Outcome:
     if code not in TOPIC_BY_CODE:
         return await stale_button(turn)
+    _remember_topic(turn, code)
     index = await turn.ctx.catalogue.index(turn.ctx.session)
     town = _remembered_town(turn, index)
     if town is None:
@@ -52,8 +55,7 @@ async def choose_town(turn: ClientTurn, town_id: str) -> Outcome:
     if turn.ctx.conversation.step != steps.FINDER_TOWN or topic not in TOPIC_BY_CODE \
             or town_id not in index.towns:
         return await stale_button(turn)
-    if turn.client is not None:
-        turn.client.town = town_id  # remembered only with consent
+    remember_town(turn, town_id)
     return await _answer(turn, index, topic, town_id, age=None)
 
 
@@ -92,8 +94,25 @@ async def free_text(turn: ClientTurn) -> Outcome:
     return await choose_topic(turn, found[0])
 
 
+def remember_town(turn: ClientTurn, town_id: str) -> None:
+    """The person's town: stored with consent, else kept (a code) in the conversation until
+    they agree, so the booking and the intake do not ask again."""
+    if turn.client is not None:
+        turn.client.town = town_id
+    else:
+        turn.ctx.conversation.keep(TOWN_HINT, town_id)
+
+
+def _remember_topic(turn: ClientTurn, code: str) -> None:
+    """The topic searched, for the intake's topics (a code in the conversation state only)."""
+    earlier = turn.ctx.conversation.data.get(TOPIC_HINT)
+    known = [topic for topic in earlier if topic != code] if isinstance(earlier, list) else []
+    turn.ctx.conversation.keep(TOPIC_HINT, [code, *known][:MAX_TOPIC_HINTS])
+
+
 def _remembered_town(turn: ClientTurn, index: CatalogueIndex) -> str | None:
-    town = turn.ctx.conversation.data.get("town") or (turn.client and turn.client.town)
+    data = turn.ctx.conversation.data
+    town = data.get("town") or (turn.client and turn.client.town) or data.get(TOWN_HINT)
     if town in index.towns:
         return town
     if len(index.towns) == 1:
@@ -131,8 +150,7 @@ async def typed_town(turn: ClientTurn) -> Outcome:
         found = [town for town, name in names.items() if name.startswith(wanted)]
     if len(found) != 1:
         return await _ask_town(turn, index, topic, ask_to_write=True)
-    if turn.client is not None:
-        turn.client.town = found[0]
+    remember_town(turn, found[0])
     return await _answer(turn, index, topic, found[0], age=None)
 
 

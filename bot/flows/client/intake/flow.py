@@ -19,6 +19,7 @@ from bot.flows import intake_clearing
 from bot.flows.actions import action
 from bot.flows.client import steps
 from bot.flows.client.booking.render import directed
+from bot.flows.client.intake.prefill import interpreter_language, prefill
 from bot.flows.client.intake.questions import MAIN, MULTI, QUESTIONS, Asked, ask, key_of, step
 from bot.flows.client.intake.render import SECTIONS, answer_lines
 from bot.flows.client.menu import back_to_menu, menu, stale_button
@@ -53,7 +54,9 @@ async def open_intake(turn: ClientTurn) -> Outcome:
         return _intro(turn)
     if intake.status != IntakeStatus.DRAFT.value:
         return await view(turn)
-    return await resume(turn, intake, turn.tr._("Welcome back! Your answers so far are saved."))
+    notice = turn.tr._("Welcome back! Your answers so far are saved.")
+    filled = await prefill(turn, intake)
+    return await resume(turn, intake, "\n".join([notice, *_filled_notice(turn, filled)]))
 
 
 def _intro(turn: ClientTurn) -> Outcome:
@@ -84,7 +87,19 @@ async def go(turn: ClientTurn) -> Outcome:
     intake = await store.start_draft(turn.ctx.session, turn.client.id, turn.ctx.clock.now())
     if intake.status != IntakeStatus.DRAFT.value:
         return await view(turn)
-    return await resume(turn, intake)
+    filled = await prefill(turn, intake)
+    return await resume(turn, intake, "\n".join(_filled_notice(turn, filled)) or None)
+
+
+def _filled_notice(turn: ClientTurn, filled: list[str]) -> list[str]:
+    """What was filled in from the finder, the booking or a referral, by the names the check
+    screen uses, where it can be changed."""
+    if not filled:
+        return []
+    tr = turn.tr
+    names = dict(SECTIONS)
+    return [tr._("You told us this already, so we filled it in: {answers}. You can change it "
+                 "before you send.", answers=", ".join(tr._(names[key]) for key in filled))]
 
 
 async def later(turn: ClientTurn) -> Outcome:
@@ -113,8 +128,12 @@ def asked_from(data: dict[str, Any]) -> Asked:
 
 def _first_selection(turn: ClientTurn, intake: Intake, key: str) -> tuple[str, ...]:
     current = getattr(intake, QUESTIONS[key].column)
-    if current is None and key == "languages" and turn.language != "de":
-        return (turn.language,)  # the language of this chat, ticked to start with
+    if current is None and key == "languages":
+        # The language of this chat and the interpreter's (the person speaks both), ticked
+        # to start with.
+        spoken = [code for code in (turn.language, interpreter_language(intake))
+                  if code is not None and code != "de"]
+        return tuple(dict.fromkeys(spoken))
     return tuple(current or ())
 
 

@@ -223,6 +223,26 @@ MULTI = frozenset(key for key, question in QUESTIONS.items() if question.kind is
 assert tuple(key for key, _ in SECTIONS) == MAIN  # the check screen lists them in this order
 
 
+def sequence(intake: Intake, current: str) -> list[str]:
+    """The questions this person is asked, in order, for numbering them: every main question
+    not filled in for them beforehand, and the follow-ups their answers open (`current`, the
+    one on screen, always counts). So no two questions share a number; the total grows by one
+    when an answer opens a follow-up."""
+    given = set(intake.prefilled or ())
+    return [question.key for question in _TABLE
+            if question.key == current
+            or (question.key not in given and _due(question, intake))]
+
+
+def _due(question: Question, intake: Intake) -> bool:
+    if question.follows is None:
+        return True
+    if question.opened_by is not None:
+        parent = QUESTIONS[question.follows]
+        return getattr(intake, parent.column) == question.opened_by
+    return question.asked_if is None or question.asked_if(intake)
+
+
 def step(key: str) -> str:
     return STEP_PREFIX + key
 
@@ -249,8 +269,8 @@ def ask(turn: ClientTurn, intake: Intake, key: str, index: CatalogueIndex, asked
     if asked.all_languages and question.other is not None:
         question = question.other
     text, buttons = _rendered(question, turn, intake, index, asked)
-    number = MAIN.index(question.follows or key) + 1
-    progress = tr._("Question {n} of {total}", n=number, total=len(MAIN))
+    order = sequence(intake, key)
+    progress = tr._("Question {n} of {total}", n=order.index(key) + 1, total=len(order))
     body = "\n\n".join(part for part in (notice, progress, text) if part)
     footer = (Button(tr._("Back to the overview"), action("i_sum")) if asked.edit
               else Button(tr._("Later"), action("i_later")))

@@ -11,9 +11,10 @@ from bot.flows.client.intake import flow as intake
 from bot.flows.client.intake.render import answer_lines
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
+from bot.flows.context import TOWN_HINT
 from bot.flows.events import Button, Outcome, rows
 from bot.i18n import BY_CODE, isolate
-from storage import intakes, kim_messages
+from storage import intakes, kim_messages, waitlist
 from storage.appointments import upcoming_for_client
 from storage.models import IntakeStatus, StaffMember
 
@@ -30,7 +31,8 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
     client = turn.client
     if client is None:
         parts = [tr._("We store nothing about you."), kept_briefly]
-        town = turn.ctx.conversation.data.get("town")
+        data = turn.ctx.conversation.data
+        town = data.get("town") or data.get(TOWN_HINT)
         if town:  # the finder keeps the chosen town in the conversation, too
             parts.append(tr._("Town for the office search: {town}",
                               town=await _town_name(turn, town)))
@@ -53,6 +55,7 @@ async def show_my_data(turn: ClientTurn) -> Outcome:
         *(["• " + tr.ngettext("{n} upcoming appointment: see /appointments",
                               "{n} upcoming appointments: see /appointments", upcoming)]
           if upcoming else []),
+        *await _waiting_line(turn),
         "",
         kept_briefly,
         tr._("You can delete everything with /delete."),
@@ -89,6 +92,16 @@ async def _messages_part(turn: ClientTurn) -> str | None:
 
 # A Telegram message holds 4,096 characters; 20 messages of up to 1,000 would not fit in one.
 MAX_MESSAGES_SHOWN = 3
+
+
+async def _waiting_line(turn: ClientTurn) -> list[str]:
+    assert turn.client is not None
+    entry = await waitlist.active_for_client(turn.ctx.session, turn.client.id)
+    if entry is None:
+        return []
+    tr = turn.tr
+    return ["• " + tr._("You are on the waiting list for {town} until {date}.",
+                        town=await _town_name(turn, entry.town), date=tr.date(entry.expires_at))]
 
 
 async def _intake_part(turn: ClientTurn) -> str | None:
@@ -181,3 +194,6 @@ async def _tell_case_managers_before_erasure(turn: ClientTurn) -> None:
         notify.to_staff(ctx, member, appointment_notices.cancelled(
             appointment, client, index.office_name(appointment.office_id),
             ctx.settings.timezone))
+        # The time becomes free with the erasure: people waiting there look again.
+        await waitlist.time_freed(ctx.session, appointment.staff_member_id,
+                                  appointment.office_id, ctx.clock.now())

@@ -111,11 +111,14 @@ async def accept(turn: ClientTurn, link_id: object, edit: bool = False) -> Reply
 
 async def after_consent(turn: ClientTurn, answer: str) -> list[Reply]:
     """What a link started, finished once the person answered the privacy notice: the
-    flyer's town becomes theirs, the invitation is accepted. Nothing of it stays behind."""
+    invitation is accepted, and the town of the flyer or the finder becomes theirs. Without
+    agreement the town stays in the conversation (a code, gone with it), so agreeing later
+    does not ask for it again."""
     conversation = turn.ctx.conversation
-    town, link_id = conversation.drop(TOWN_HINT), conversation.drop(INVITATION)
+    link_id = conversation.drop(INVITATION)
     if answer != "yes" or turn.client is None:
         return []
+    town = conversation.drop(TOWN_HINT)
     if isinstance(town, str):
         turn.client.town = turn.client.town or town
     return [await accept(turn, link_id)] if link_id is not None else []

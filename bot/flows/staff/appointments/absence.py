@@ -17,6 +17,7 @@ from bot.flows.staff import audit_trail, steps
 from bot.flows.staff.appointments.lines import client_name, dated_line
 from bot.flows.staff.local_days import day_bounds, day_de, hhmm, local_date
 from bot.flows.staff.period import Period, PeriodError, parse_period
+from storage import waitlist
 from storage.models import Absence, StaffMember
 from storage.staff_agenda import (
     add_absence,
@@ -71,6 +72,8 @@ async def remove(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
         return Outcome([Reply(NOT_YOURS)])
     if not await delete_absence(ctx.session, int(arg), member.id):
         return Outcome([Reply(NOT_YOURS)])
+    # The time is bookable again: people waiting in the member's towns look again.
+    await waitlist.staff_time_freed(ctx.session, member.id, ctx.clock.now())
     return Outcome([Reply(DELETED), await _overview(ctx, member)])
 
 

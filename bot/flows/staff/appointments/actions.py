@@ -10,13 +10,14 @@ from collections.abc import Callable
 
 from bot.flows.actions import action
 from bot.flows.appointment_notices import STATUS_LABELS, bidi_safe, when_de
-from bot.flows.client.notices import cancelled_by_team
+from bot.flows.client.notices import cancelled_by_team, missed_kindly
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply, rows
 from bot.flows.staff import audit_trail
 from bot.flows.staff.appointments.agenda import day_reply
 from bot.flows.staff.appointments.lines import client_name, status_de
 from bot.flows.staff.local_days import local_date
+from storage import waitlist
 from storage.appointments import NotCancellable, cancel
 from storage.models import OPEN_STATUSES, Appointment, AppointmentStatus, Client, StaffMember
 from storage.staff_agenda import NotMarkable, mark_outcome, owned_by_staff
@@ -37,6 +38,11 @@ KEPT = "Der Termin bleibt bestehen."
 CANCELLED = "Termin abgesagt: {when}, {name}."
 TOLD_IN_CHAT = "Die Person wurde im Chat benachrichtigt."
 CALL_THEM = "Die Person nutzt den Chat nicht – bitte rufen Sie sie an: Tel. {phone}."
+MISSED_TOLD = ("{name} hat im Chat eine freundliche Nachricht mit einem Knopf für einen neuen "
+               "Termin bekommen.")
+MISSED_CALL = ("{name} nutzt den Chat nicht – wenn Sie mögen, rufen Sie an und bieten einen "
+               "neuen Termin an: Tel. {phone}.")
+MISSED_NO_CONTACT = ("{name} nutzt den Chat nicht und hat keine Telefonnummer hinterlegt.")
 NO_CONTACT = ("Die Person nutzt den Chat nicht und hat keine Telefonnummer hinterlegt – bitte "
               "informieren Sie sie auf anderem Weg.")
 
@@ -60,7 +66,10 @@ async def _mark(ctx: FlowContext, member: StaffMember, arg: str,
         return Outcome([Reply(ALREADY.format(status=status_de(found)))])
     audit_trail.seen(ctx, member, [found.client_id], f"appointment.{outcome.value}")
     reply = await _list_of_its_day(ctx, member, found)
-    return Outcome([reply], notice=MARKED.format(status=STATUS_LABELS[outcome.value]))
+    replies = [reply]
+    if outcome is AppointmentStatus.MISSED:
+        replies.append(Reply(after_missed(ctx, await _client(ctx, found), found)))
+    return Outcome(replies, notice=MARKED.format(status=STATUS_LABELS[outcome.value]))
 
 
 async def ask_cancel(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -83,6 +92,8 @@ async def confirm_cancel(ctx: FlowContext, member: StaffMember, arg: str) -> Out
         await cancel(ctx.session, found, by="staff", now=ctx.clock.now())
     except NotCancellable:
         return Outcome([Reply(ALREADY.format(status=status_de(found)))])
+    await waitlist.time_freed(ctx.session, found.staff_member_id, found.office_id,
+                              ctx.clock.now())
     client = await _client(ctx, found)
     audit_trail.seen(ctx, member, [client.id], "appointment.cancel")
     lines = [CANCELLED.format(when=_when(ctx, found), name=client_name(client)),
@@ -102,6 +113,16 @@ async def owned(ctx: FlowContext, member: StaffMember, arg: str) -> Appointment 
     if not arg.isdigit() or len(arg) > 12:
         return None
     return await owned_by_staff(ctx.session, int(arg), member.id)
+
+
+def after_missed(ctx: FlowContext, client: Client, appointment: Appointment) -> str:
+    """The person is invited kindly to book again; what the case manager is told about it."""
+    name = client_name(client)
+    if missed_kindly(ctx, client, appointment):
+        return MISSED_TOLD.format(name=name)
+    if client.phone:
+        return MISSED_CALL.format(name=name, phone=client.phone)
+    return MISSED_NO_CONTACT.format(name=name)
 
 
 def _how_told(ctx: FlowContext, client: Client, appointment: Appointment) -> str:

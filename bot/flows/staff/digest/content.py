@@ -29,7 +29,7 @@ from bot.flows.staff.local_days import day_bounds, local_date
 from bot.flows.staff.towns import town_names
 from bot.talk.days import ANSWER_WITHIN, working_days_back
 from storage import digests as store
-from storage import kim_messages
+from storage import kim_messages, undelivered
 from storage.models import AppointmentStatus, StaffMember, StaffRole
 from storage.staff_agenda import appointments_between
 
@@ -98,6 +98,7 @@ async def _case_manager_part(session: AsyncSession, member: StaffMember, day: da
     return CaseManagerDigest(
         day=day, since=since, today=today,
         cancelled=await store.cancelled_between(session, member.id, since, now, start),
+        missed=await store.missed_between(session, member.id, since, now),
         # Today's new bookings are marked in the day's list instead of repeated here.
         booked=[(a, c) for a, c in booked if a.starts_at >= end],
         new_ids={a.id for a, _ in booked if a.starts_at < end},
@@ -126,13 +127,16 @@ async def _rest_of_week(session: AsyncSession, member: StaffMember, day: date,
 async def _coordination_part(session: AsyncSession, member: StaffMember, day: date,
                              since: datetime) -> CoordinationDigest:
     waiting = await store.waiting_for_clearing(session, member.region_id)
+    refused = await undelivered.since(session, since, bot="staff", region_id=member.region_id)
     return CoordinationDigest(day=day, since=since, waiting=waiting,
                               town_names=await town_names(session,
-                                                          (case.town for case in waiting)))
+                                                          (case.town for case in waiting)),
+                              refused=refused)
 
 
 def _client_ids(content: CaseManagerDigest) -> set[int]:
     ids = {c.id for _, c in content.today} | {c.id for _, c in content.cancelled}
+    ids |= {c.id for _, c in content.missed}
     ids |= {c.id for _, c in content.booked} | {c.id for c, _ in content.unreachable}
     ids |= {case.client_id for case in content.assigned}
     for _, bookings in content.week or []:

@@ -19,10 +19,12 @@ from bot.flows.appointment_notices import (
     language_de,
     name_de,
     person_de,
+    short_notice_de,
 )
 from bot.flows.staff.local_days import day_de
 from storage.digests import AssignedCase, WaitingCase
 from storage.models import Appointment, AppointmentKind, AppointmentStatus, Client
+from storage.undelivered import Refused
 
 # Telegram refuses messages over 4096 characters; a longer digest goes out in several parts.
 MESSAGE_LIMIT = 4000
@@ -53,6 +55,7 @@ class CaseManagerDigest:
     topics: dict[int, list[str]] = field(default_factory=dict)
     week: list[tuple[date, list[Booking]]] | None = None  # the rest of the week, or None
     town_names: dict[str, str] = field(default_factory=dict)
+    missed: list[Booking] = field(default_factory=list)  # marked missed since `since`
 
 
 @dataclass
@@ -61,6 +64,16 @@ class CoordinationDigest:
     since: datetime
     waiting: list[WaitingCase]
     town_names: dict[str, str] = field(default_factory=dict)
+    # Messages to staff of the Kreis that Telegram refused since `since`.
+    refused: list[Refused] = field(default_factory=list)
+
+
+# Telegram's descriptions of a refusal, in words coordination can act on.
+REFUSAL_REASONS = {
+    "chat not found": "Chat nicht gefunden – hat die Person den Staff-Bot schon gestartet?",
+    "bot was blocked": "Staff-Bot blockiert",
+    "user is deactivated": "Telegram-Konto gelöscht",
+}
 
 
 def case_manager_blocks(d: CaseManagerDigest, timezone: str) -> list[str]:
@@ -71,9 +84,10 @@ def case_manager_blocks(d: CaseManagerDigest, timezone: str) -> list[str]:
 
 
 def coordination_blocks(d: CoordinationDigest, timezone: str) -> list[str]:
+    refused = [_refused_block(d, timezone)] if d.refused else []
     head = f"🧭 Klärung (Koordination), {day_de(d.day)}"
     if not d.waiting:
-        return [f"{head}\n{NOTHING_WAITING}"]
+        return [f"{head}\n{NOTHING_WAITING}", *refused]
     new = sum(1 for case in d.waiting if case.waiting_since >= d.since)
     count = f"{len(d.waiting)} warten auf Klärung"
     if new:
@@ -86,7 +100,22 @@ def coordination_blocks(d: CoordinationDigest, timezone: str) -> list[str]:
         mark = "🆕 " if case.waiting_since >= d.since else ""
         lines.append(f"• {mark}{kind} seit {_short_day(case.waiting_since, timezone)}: "
                      f"{_named(case.client_id, case.name)}{_town(case.town, d.town_names)}")
-    return ["\n".join(lines)]
+    return ["\n".join(lines), *refused]
+
+
+def refusal_de(reason: str) -> str:
+    low = reason.lower()
+    return next((german for known, german in REFUSAL_REASONS.items() if known in low), reason)
+
+
+def _refused_block(d: CoordinationDigest, timezone: str) -> str:
+    lines = [f"📭 Nicht zugestellt seit {_moment_de(d.since, timezone)} (Telegram hat "
+             "abgelehnt; bitte die Person anders erreichen):"]
+    for item in d.refused:
+        who = bidi_safe(item.staff_name) if item.staff_name else f"Chat {item.chat_id}"
+        lines.append(f"• {_moment_de(item.at, timezone)} an {who}: „{item.summary}“ – "
+                     f"{refusal_de(item.reason)}")
+    return "\n".join(lines)
 
 
 def messages_block(own: int, queue: int) -> str:
@@ -170,7 +199,12 @@ def _changes_block(d: CaseManagerDigest, timezone: str) -> str:
         sections.append("❌ Abgesagt:")
         sections += [f"• {_when_short(a, timezone)} {name_de(c)} – "
                      f"{CANCELLED_BY.get(a.cancelled_by or '', 'abgesagt')}"
+                     + (f" ({short_notice_de(a)})" if a.late_notice else "")
                      for a, c in d.cancelled]
+    if d.missed:
+        sections.append("🕳 Nicht erschienen (ohne Folgen; die Person wurde freundlich zu einem "
+                        "neuen Termin eingeladen):")
+        sections += [_missed_line(a, c, timezone) for a, c in d.missed]
     if d.booked:
         sections.append("📅 Neu gebucht:")
         sections += [f"• {_when_short(a, timezone)} {name_de(c)} – "
@@ -189,6 +223,15 @@ def _changes_block(d: CaseManagerDigest, timezone: str) -> str:
     if not sections:
         return f"{since}: keine Absagen, keine neuen Buchungen."
     return "\n".join([f"{since}:", *sections])
+
+
+def _missed_line(appointment: Appointment, client: Client, timezone: str) -> str:
+    line = f"• {_when_short(appointment, timezone)} {name_de(client)} – " \
+           f"{KIND_LABELS[appointment.kind]}"
+    if client.telegram_id is None:
+        line += (f" – nicht im Chat, bitte anrufen: Tel. {client.phone}" if client.phone
+                 else " – nicht im Chat, keine Telefonnummer")
+    return line
 
 
 def _unreachable_line(client: Client, upcoming: Appointment | None, timezone: str) -> str:

@@ -16,6 +16,8 @@ nothing twice - no extra state, and it holds across restarts and instances.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.catalogue.topics import TOPIC_BY_CODE
 from bot.flows.actions import action
 from bot.flows.appointment_notices import STATUS_LABELS, bidi_safe
@@ -29,6 +31,7 @@ from bot.flows.staff.appointments.actions import (
     NO_CONTACT,
     NOT_STARTED,
     NOT_YOURS,
+    after_missed,
     owned,
 )
 from bot.flows.staff.appointments.lines import status_de
@@ -87,10 +90,13 @@ async def attended(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
 
 
 async def missed(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
+    """Recorded, and the person kindly invited to book again (no sanctions in KIM)."""
     found = await _open_started(ctx, member, arg)
     if isinstance(found, Reply):
         return Outcome([found])
-    return await _record(ctx, member, *found, AppointmentStatus.MISSED)
+    appointment, client = found
+    return await _record(ctx, member, appointment, client, AppointmentStatus.MISSED,
+                         then=lambda: after_missed(ctx, client, appointment))
 
 
 async def attended_only(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
@@ -176,12 +182,17 @@ async def cm_case(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
 
 
 async def _record(ctx: FlowContext, member: StaffMember, appointment: Appointment,
-                  client: Client, outcome: AppointmentStatus) -> Outcome:
+                  client: Client, outcome: AppointmentStatus,
+                  then: Callable[[], str] | None = None) -> Outcome:
+    """Record the outcome once; `then` runs only for the press that recorded it, and what it
+    returns is added to the reply."""
     if not await _mark(ctx, appointment, outcome):
         return Outcome([Reply(ALREADY.format(status=status_de(appointment)))])
     _seen(ctx, member, client, f"appointment.{outcome.value}")
     status = STATUS_LABELS[outcome.value]
     text = RECORDED.format(label=_label(ctx, appointment, client), status=status)
+    if then is not None:
+        text += "\n" + then()
     return Outcome([Reply(text, edit=True)], notice=f"Vermerkt: {status}.")
 
 

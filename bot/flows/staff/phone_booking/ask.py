@@ -32,6 +32,7 @@ from storage.models import AppointmentKind, Channel
 
 ABORT = Button("Abbrechen", action("abort"))
 WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+MARKERS = "①②③④⑤⑥⑦⑧⑨⑩"
 
 ASK_NAME = ("Termin für eine Person buchen, die angerufen hat.\n"
             "Wie heißt die Person? Ein Vorname oder ein Kürzel genügt (höchstens 60 Zeichen).")
@@ -136,10 +137,17 @@ async def ask_time(ctx: FlowContext, data: dict[str, Any], before: str = "") -> 
     if not found:
         return await ask_day(ctx, {k: v for k, v in data.items() if k != "day"}, before)
     ctx.conversation.go(steps.PHONE_TIME, **data)
-    buttons = [Button(hhmm(o.starts_at, ctx.settings.timezone), action("pb_time", start_arg(o)))
-               for o in found]
+    index = await ctx.catalogue.index(ctx.session)
+    # Where each time is: one office named in the question, several numbered on the buttons.
+    offices = list(dict.fromkeys(o.office_id for o in found))
+    marks = ({office: MARKERS[n % len(MARKERS)] for n, office in enumerate(offices)}
+             if len(offices) > 1 else {})
+    buttons = [Button(f"{hhmm(o.starts_at, ctx.settings.timezone)} {marks.get(o.office_id, '')}"
+                      .strip(), action("pb_time", start_arg(o))) for o in found]
     label = f"{WEEKDAYS[day.weekday()]} {day:%d.%m.%Y}"
-    return Reply(before + ASK_TIME.format(day=label),
+    where = ([f"{marks[office]} {index.office_name(office)}" for office in offices] if marks
+             else [f"📍 {index.office_name(offices[0])}"])
+    return Reply("\n".join([before + ASK_TIME.format(day=label), *where]),
                  (*in_rows(buttons, 4), (Button(OTHER_DAY, action("pb_other_day")), ABORT)))
 
 
@@ -150,7 +158,9 @@ async def ask_confirm(ctx: FlowContext, data: dict[str, Any]) -> Reply:
     if option is None:
         return await ask_time(ctx, {k: v for k, v in data.items() if k != "start"},
                               before=NOT_FREE)
-    ctx.conversation.go(steps.PHONE_CONFIRM, **data)
+    # "Buchen" books exactly this: this case manager at this office (book.py checks it).
+    ctx.conversation.go(steps.PHONE_CONFIRM, **data, staff=option.staff_member_id,
+                        office=option.office_id)
     index = await ctx.catalogue.index(ctx.session)
     text = CONFIRM.format(
         person=data["name"] + (f", Tel. {data['phone']}" if data["phone"] else ""),

@@ -1,8 +1,9 @@
 """The last step of /termin: book the chosen time for the caller.
 
-The time is checked again against options computed now (the button only names a start), the
-person is created (without Telegram, with the consent given on the phone) and the appointment
-booked in one savepoint: if someone else took the time meanwhile, neither is kept and the
+The time is checked again for the case manager and office the check showed (the button only
+names a start; a booking never lands with someone or somewhere else), the person is created
+(without Telegram, with the consent given on the phone) and the appointment booked in one
+savepoint: if someone else took the time meanwhile, neither is kept and the
 member sees fresh times. A booking that lands with a colleague tells the colleague.
 """
 
@@ -11,14 +12,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.appointments.availability import DEFAULT_RULES, Option
+from bot.appointments.availability import DEFAULT_RULES, Option, still_free
 from bot.flows import appointment_notices, notify
 from bot.flows.context import FlowContext
 from bot.flows.events import Outcome, Reply
 from bot.flows.staff import audit_trail, steps
 from bot.flows.staff.phone_booking.ask import ask_time
 from bot.flows.staff.phone_booking.flow import at_step, wrong_step
-from bot.flows.staff.phone_booking.options import options_for, parse_start, starting_at
+from bot.flows.staff.phone_booking.options import parse_start
 from storage.appointments import SlotTaken, book
 from storage.models import (
     Appointment,
@@ -43,15 +44,18 @@ BOOKED_BY = "Telefonisch gebucht von: {name}"
 async def confirm(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     data = at_step(ctx, steps.PHONE_CONFIRM)
     start = parse_start(str(data.get("start", ""))) if data else None
-    if data is None or start is None or arg:
+    if data is None or start is None or arg or "staff" not in data or "office" not in data:
         return wrong_step()
-    option = starting_at(await options_for(ctx, data), start)
+    # The time shown, with the case manager and office shown, or nothing: never another.
+    option = await still_free(ctx.session, data["town"], int(data["staff"]), str(data["office"]),
+                              AppointmentKind(data["kind"]), start, ctx.clock.now(),
+                              ctx.settings.booking_days, ctx.settings.timezone)
     try:
         booked = await _book(ctx, member, data, option) if option is not None else None
     except SlotTaken:
         booked = None
     if booked is None:
-        without_start = {k: v for k, v in data.items() if k != "start"}
+        without_start = {k: v for k, v in data.items() if k not in ("start", "staff", "office")}
         return Outcome([await ask_time(ctx, without_start, before=TAKEN)])
     client, appointment = booked
     audit_trail.seen(ctx, member, [client.id], "appointment.book_by_phone")

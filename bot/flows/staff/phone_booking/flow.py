@@ -129,7 +129,8 @@ async def other_time(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome
     data = at_step(ctx, steps.PHONE_CONFIRM)
     if data is None or arg:
         return wrong_step()
-    return Outcome([await ask_time(ctx, _without(data, "start"))])
+    return Outcome([await ask_time(ctx, {k: v for k, v in data.items()
+                                         if k not in ("start", "staff", "office")})])
 
 
 async def _interpreter_or_day(ctx: FlowContext, data: dict[str, Any]) -> Reply:

@@ -1,0 +1,194 @@
+"""Joining and leaving the waiting list, and taking an offered time.
+
+Joining comes from the booking: "Tell me when a time becomes free" where nothing is free in the
+booking window, or "None of these times" under the days and times. The entry remembers the
+town, the place chosen (or any), the kind of appointment, the interpreter (asked here, as the
+booking would) and the times the person saw, which are never offered to them.
+
+Taking an offer books at once: the time is checked for exactly the case manager and office
+offered, and the database's slot guarantee lets the first of several people get it; the others
+are told it has gone and stay on the list. Every offer id is checked against the person who
+pressed it.
+"""
+
+from __future__ import annotations
+
+from bot.appointments.availability import still_free
+from bot.flows.actions import action
+from bot.flows.client import steps
+from bot.flows.client.booking import book as booking_book
+from bot.flows.client.booking.state import (
+    ANY,
+    DIGITS,
+    booking_data,
+    keep,
+    minutes,
+    options,
+    plan_for,
+)
+from bot.flows.client.intake import flow as intake
+from bot.flows.client.menu import back_to_menu, menu, stale_button
+from bot.flows.client.turn import ClientTurn
+from bot.flows.events import Button, Outcome, in_rows, rows
+from bot.i18n import BY_CODE, LANGUAGES
+from storage import appointments as store
+from storage import waitlist
+from storage.models import AppointmentKind, Channel, WaitlistEndReason
+
+_WAIT_KEYS = ("town", "place")
+
+
+# --- joining --------------------------------------------------------------------------------
+
+async def none_suits(turn: ClientTurn) -> Outcome:
+    """"None of these times" under the days or the times."""
+    data = booking_data(turn, steps.BOOK_DAY, steps.BOOK_TIME)
+    if data is None or "town" not in data or "moving" in data:
+        return await stale_button(turn)
+    tr = turn.tr
+    index = await turn.ctx.catalogue.index(turn.ctx.session)
+    town = index.towns.get(data["town"])
+    if town is None:
+        return await stale_button(turn)
+    turn.ctx.conversation.go(steps.WAITLIST_ASK, **keep(data, *_WAIT_KEYS))
+    text = tr._("Do you want us to tell you here when another time becomes free in {town}?",
+                town=town.name)
+    return Outcome([turn.reply(text, rows(
+        [Button(tr._("Tell me when a time becomes free"), action("wl_join"))],
+        [Button(tr._("Back to the times"), action("bdays"))],
+        *back_to_menu(turn)))])
+
+
+async def join(turn: ClientTurn) -> Outcome:
+    """"Tell me when a time becomes free": the interpreter question, then the list."""
+    data = booking_data(turn, steps.BOOK_TOWN, steps.WAITLIST_ASK)
+    if data is None or "town" not in data or "moving" in data:
+        return await stale_button(turn)
+    base = keep(data, *_WAIT_KEYS)
+    if turn.language == "de":
+        return await _join(turn, base, None)
+    return _ask_interpreter(turn, base)
+
+
+def _ask_interpreter(turn: ClientTurn, data: dict, all_languages: bool = False) -> Outcome:
+    tr = turn.tr
+    turn.ctx.conversation.go(steps.WAITLIST_INTERPRETER, **data)
+    if all_languages:
+        buttons = [Button(lang.native_name, action("wl_interp", lang.code))
+                   for lang in LANGUAGES if lang.code != "de"]
+        return Outcome([turn.reply(tr._("Which language?"),
+                                   (*in_rows(buttons, 2), *back_to_menu(turn)))])
+    own = BY_CODE[turn.language].native_name
+    text = tr._("Do you need an interpreter? KIM can bring a volunteer interpreter.")
+    return Outcome([turn.reply(text, rows(
+        [Button(tr._("Yes, in {language}", language=own), action("wl_interp", turn.language))],
+        [Button(tr._("Yes, in another language"), action("wl_interp", "other"))],
+        [Button(tr._("No, not needed"), action("wl_interp", "no"))],
+        *back_to_menu(turn)))])
+
+
+async def choose_interpreter(turn: ClientTurn, arg: str) -> Outcome:
+    data = booking_data(turn, steps.WAITLIST_INTERPRETER)
+    if data is None or "town" not in data \
+            or not (arg in ("no", "other") or (arg in BY_CODE and arg != "de")):
+        return await stale_button(turn)
+    if arg == "other":
+        return _ask_interpreter(turn, keep(data, *_WAIT_KEYS), all_languages=True)
+    return await _join(turn, keep(data, *_WAIT_KEYS), None if arg == "no" else arg)
+
+
+async def _join(turn: ClientTurn, data: dict, interpreter: str | None) -> Outcome:
+    ctx, tr = turn.ctx, turn.tr
+    assert turn.client is not None
+    plan = await plan_for(turn, data)
+    index = await ctx.catalogue.index(ctx.session)
+    if plan is None or data["town"] not in index.towns:
+        return await stale_button(turn)
+    place = str(data.get("place", ANY))
+    # What the person saw now is not what they wait for: never offered to them.
+    seen = [minutes(o.starts_at) for o in await options(turn, data["town"], plan, place)]
+    await waitlist.join(ctx.session, client_id=turn.client.id, town=data["town"],
+                        workplace_id=int(place) if DIGITS.fullmatch(place) else None,
+                        kind=plan.kind.value, seen=seen, now=ctx.clock.now(),
+                        interpreter_language=interpreter)
+    ctx.conversation.go(steps.MENU)
+    text = "\n".join([
+        "✅ " + tr._("You are on the waiting list for {town}.",
+                    town=index.towns[data["town"]].name),
+        tr._("When a time becomes free, we write to you here. The first person who taps the "
+             "time gets it."),
+        tr.ngettext("You stay on the list for {n} day. You can leave it at any time.",
+                    "You stay on the list for {n} days. You can leave it at any time.",
+                    waitlist.KEEP.days),
+    ])
+    return Outcome([turn.reply(text, rows([Button(tr._("Leave the waiting list"),
+                                                  action("wl_leave"))]), edit=True),
+                    menu(turn)])
+
+
+async def leave(turn: ClientTurn) -> Outcome:
+    tr = turn.tr
+    if turn.client is None:
+        return await stale_button(turn)
+    if not await waitlist.end_for_client(turn.ctx.session, turn.client.id,
+                                         WaitlistEndReason.LEFT.value, turn.ctx.clock.now()):
+        return Outcome([turn.reply(tr._("You are not on the waiting list.")), menu(turn)])
+    return Outcome([turn.reply(tr._("You left the waiting list."), edit=True), menu(turn)])
+
+
+# --- an offer -------------------------------------------------------------------------------
+
+async def take(turn: ClientTurn, arg: str) -> Outcome:
+    """A time from an offer: booked for the first who presses, if still free."""
+    ctx, tr = turn.ctx, turn.tr
+    if turn.client is None or not DIGITS.fullmatch(arg) or len(arg) > 12:
+        return await stale_button(turn)
+    found = await waitlist.offer_for_client(ctx.session, int(arg), turn.client.id)
+    if found is None:
+        return await stale_button(turn)
+    offer, entry = found
+    if entry.ended_at is not None or offer.taken_at is not None:
+        notice = tr._("This offer is no longer valid.")
+        return Outcome([turn.reply(notice), menu(turn)], notice=notice)
+    now = ctx.clock.now()
+    kind = AppointmentKind(entry.kind)
+    option = await still_free(ctx.session, entry.town, offer.staff_member_id, offer.office_id,
+                              kind, offer.starts_at, now, ctx.settings.booking_days,
+                              ctx.settings.timezone)
+    if option is None:
+        return _gone(turn)
+    try:
+        appointment = await store.book(
+            ctx.session, client_id=turn.client.id, staff_member_id=option.staff_member_id,
+            office_id=option.office_id, kind=kind, channel=Channel.IN_PERSON,
+            starts_at=option.starts_at, duration=option.duration, now=now,
+            interpreter_language=entry.interpreter_language,
+            max_open=ctx.settings.max_open_appointments,
+            buffer=await booking_book.buffer(turn, option.office_id),
+            reminder_policy=ctx.settings.reminder_policy)
+    except store.SlotTaken:
+        return _gone(turn)
+    except store.TooManyAppointments:
+        text = tr._("You already have the most appointments you can hold. You can cancel one "
+                    "in \"My appointments\".")
+        return Outcome([turn.reply(text), menu(turn)], notice=text)
+    offer.taken_at = now
+    await waitlist.end_for_client(ctx.session, turn.client.id, WaitlistEndReason.BOOKED.value,
+                                  now)
+    await booking_book.tell_case_managers(turn, appointment, None)
+    ctx.conversation.go(steps.MENU)
+    index = await ctx.catalogue.index(ctx.session)
+    replies = booking_book.confirmation(turn, appointment,
+                                        index.offices.get(appointment.office_id),
+                                        index.towns.get(entry.town))
+    replies[0] = turn.reply(replies[0].text)  # a new message: the offer stays readable
+    replies.insert(1, turn.reply(tr._("You are no longer on the waiting list.")))
+    offer_intake = await intake.after_booking(turn, appointment)
+    return Outcome([*replies, offer_intake or menu(turn)])
+
+
+def _gone(turn: ClientTurn) -> Outcome:
+    tr = turn.tr
+    text = tr._("Sorry, someone else was faster: this time has gone. You stay on the waiting "
+                "list, and we write to you when the next time becomes free.")
+    return Outcome([turn.reply(text), menu(turn)], notice=tr._("This time has gone."))
