@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.flows.events import Button, Reply
 from scheduler.clock import Clock
 from scheduler.rate_limit import RateLimiter
@@ -151,6 +152,7 @@ class OutboxDispatcher:
             errors = await asyncio.gather(*(_attempt(self.senders.get(m.bot), m)
                                             for m in going))
             for message, error in zip(going, errors, strict=True):
+                _count(message, error)
                 if error is None:
                     accepted.append(message.id)
                     sent += 1
@@ -255,6 +257,16 @@ class OutboxDispatcher:
         async with self.db.transaction() as session:
             await outbox.retry_at(session, [message.id], token, when)
         return _Result(again_at=when)
+
+
+def _count(message: OutboxMessage, error: Exception | None) -> None:
+    if error is None:
+        metrics.count_send(message.bot, "ok")
+        if message.appointment_id is not None:  # only reminders are tied to an appointment
+            metrics.REMINDERS_SENT.inc()
+    else:
+        metrics.count_send(message.bot, "429" if isinstance(error, RetryLater)
+                           else "403" if isinstance(error, Blocked) else "other")
 
 
 def _firsts(pending: list[OutboxMessage]) -> list[OutboxMessage]:

@@ -683,3 +683,29 @@ class ReferralLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)
+
+
+class ProcessedUpdate(Base):
+    """A webhook update already handled, kept until Telegram has long stopped sending it again
+    (it gives up after about a day), so a re-sent update is answered once. Holds no message
+    text, except `pending`: the replies of a multi-message answer not yet started, cleared as
+    the last one leaves."""
+
+    __tablename__ = "processed_updates"
+
+    bot: Mapped[str] = mapped_column(String(10), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    pending: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True,
+                                                                  default=None)
+
+
+class ChatSendPace(Base):
+    """When a chat may get its next message from the outbox, so Telegram's per-chat limit
+    holds however many instances send. Rows are stale a few seconds after `next_at`."""
+
+    __tablename__ = "chat_send_pace"
+
+    bot: Mapped[str] = mapped_column(String(10), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 from sqlalchemy import delete, func, or_, select, update
@@ -176,3 +176,14 @@ async def forget_chat(session: AsyncSession, bot: str, chat_id: int) -> None:
 
 async def pending_count(session: AsyncSession) -> int:
     return await session.scalar(select(func.count(OutboxMessage.id))) or 0
+
+
+async def backlog(session: AsyncSession, now: datetime) -> tuple[int, float]:
+    """How many messages wait, and for how many seconds the oldest due one has been due (0 when
+    none is due); for /metrics."""
+    waiting = await session.scalar(select(func.count(OutboxMessage.id))) or 0
+    oldest = await session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
+        OutboxMessage.next_attempt_at <= now, OutboxMessage.sending_at.is_(None)))
+    if oldest is not None and oldest.tzinfo is None:  # SQLite's min() bypasses the column type
+        oldest = oldest.replace(tzinfo=UTC)
+    return waiting, max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0

@@ -16,12 +16,13 @@ from storage.db import DatabaseNotMigrated
 def run() -> None:
     """Start both bots and the scheduler; without tokens also the local sandbox."""
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format, settings)
     from bot.app import StartupError
+    from storage.instance_lock import AnotherInstanceRunning
 
     try:
         asyncio.run(_run(settings))
-    except (DatabaseNotMigrated, StartupError) as exc:
+    except (DatabaseNotMigrated, StartupError, AnotherInstanceRunning) as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         pass
@@ -38,4 +39,8 @@ async def _run(settings: Settings) -> None:
         if system.sandbox is not None:
             click.echo(f"\nkimbot sandbox is running. Open {system.sandbox.url}/ in a browser.\n"
                        "Stop with Ctrl+C.\n")
+        if settings.webhook:
+            click.echo(f"kimbot is running in webhook mode on {settings.http_host}:"
+                       f"{system.web.port if system.web else settings.listen_port}; "
+                       "`kimbot webhook set` registers the webhook once.")
         await stop.wait()

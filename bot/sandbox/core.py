@@ -30,6 +30,7 @@ from bot.sandbox.state import (
     new_file_ids,
     now,
 )
+from bot.sandbox.webhook import WebhookConfig, WebhookPusher
 
 ROLES = ("client", "staff")
 UNSUPPORTED_KINDS = ("photo", "voice", "sticker", "document", "location", "contact")
@@ -87,6 +88,13 @@ class SandboxCore:
         self._recent_sends: dict[str, deque[float]] = {}
         self._last_send: dict[tuple[str, int], float] = {}
         self.too_many: list[CallRecord] = []
+        # Webhooks set with setWebhook: token -> the task that posts that bot's updates.
+        self.webhooks: dict[str, WebhookPusher] = {}
+        # How the webhook pushers behave (Telegram waits about a minute and retries for hours;
+        # tests want it quicker).
+        self.webhook_timeout = 10.0
+        self.webhook_first_retry = 0.2
+        self.webhook_max_retry = 5.0
 
     # ------------------------------------------------------------------ bots
 
@@ -615,6 +623,37 @@ class SandboxCore:
                 "make sure that only one bot instance is running",
             )
         return copy.deepcopy(bot.updates[: max(1, min(limit, 100))])
+
+    # ------------------------------------------------------------ webhooks
+
+    async def set_webhook(self, bot: BotState, config: WebhookConfig, drop_pending: bool) -> None:
+        """From now on POST the bot's updates to `config.url` (getUpdates answers 409)."""
+        await self.delete_webhook(bot, drop_pending)
+        bot.webhook_url = config.url
+        pusher = WebhookPusher(self, bot, config, timeout=self.webhook_timeout,
+                               first_retry=self.webhook_first_retry,
+                               max_retry=self.webhook_max_retry)
+        self.webhooks[bot.token] = pusher
+        pusher.start()
+
+    async def delete_webhook(self, bot: BotState, drop_pending: bool = False) -> None:
+        bot.webhook_url = ""
+        pusher = self.webhooks.pop(bot.token, None)
+        if pusher is not None:
+            await pusher.stop()
+        if drop_pending:
+            bot.updates.clear()
+
+    def webhook_info(self, bot: BotState) -> JSON:
+        pusher = self.webhooks.get(bot.token)
+        if pusher is None:
+            return {"url": "", "has_custom_certificate": False,
+                    "pending_update_count": len(bot.updates)}
+        return pusher.info()
+
+    async def stop_webhooks(self) -> None:
+        for token in list(self.webhooks):
+            await self.delete_webhook(self.bot(token))
 
     def _wake_everyone(self) -> None:
         for bot in self._bots.values():

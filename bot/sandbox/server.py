@@ -85,6 +85,7 @@ class SandboxServer(SandboxCore):
             return
         runner, self._runner = self._runner, None
         self._closing = True
+        await self.stop_webhooks()
         self._wake_everyone()  # end long polls now instead of at their timeout
         await runner.cleanup()
 

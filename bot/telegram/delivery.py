@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from functools import partial
 from typing import Any, Protocol
 
+from bot import metrics
 from bot.flows.events import BotKind, Document, Event, EventKind, Outcome, Reply
 from bot.telegram.retry import Verdict, with_retries
 
@@ -96,6 +98,30 @@ def report_lost(library: Library, exc: BaseException | None, what: str) -> None:
         library.log.info("%s: the user blocked the bot; reply dropped", library.name)
     else:
         library.log.error("%s: %s", library.name, what, exc_info=exc)
+
+
+# ------------------------------------------------------------------------ webhook updates
+
+
+# The updates both bots take, in polling and in the webhook `kimbot webhook set` registers.
+ALLOWED_UPDATES = ("message", "callback_query")
+
+
+class WebhookResult:
+    """What became of one webhook update, told from inside the library's dispatching (which
+    keeps a handler's errors to itself) to the web server, which answers Telegram: 2xx only
+    when the update's transaction committed."""
+
+    def __init__(self) -> None:
+        self.committed = False
+
+
+# Set by an adapter's `feed` around its library's dispatching of one webhook update.
+CURRENT_WEBHOOK: ContextVar[WebhookResult | None] = ContextVar("kimbot_webhook", default=None)
+
+
+def count_update(bot: BotKind, event: Event | None) -> None:
+    metrics.UPDATES.labels(bot.value, event.kind.value if event else "ignored").inc()
 
 
 # ------------------------------------------------------------------------ incoming updates
@@ -203,7 +229,9 @@ class ChatApi(Protocol):
 async def deliver(api: ChatApi, event: Event, outcome: Outcome) -> None:
     """Send the replies in order; the first one marked `edit` replaces the pressed message."""
     edit_target = event.message_id
-    for reply in outcome.replies:
+    for index, reply in enumerate(outcome.replies):
+        if index and outcome.progress is not None:
+            await outcome.progress(index)  # recorded as started before it leaves
         if reply.document is not None:
             await api.send_document(event.chat_id, reply.document, reply)
         elif reply.edit and edit_target is not None:
@@ -242,6 +270,9 @@ class BotMethods(Protocol):
                           reply_markup: Any) -> Awaitable[Any]: ...
 
 
+_RESULTS = {Failure.FLOOD: "429", Failure.BLOCKED: "403"}
+
+
 class LibraryChatApi:
     """`ChatApi` on a library's Bot, with this module's retries. An adapter subclasses it naming
     its library: `class PtbChatApi(LibraryChatApi, library=PTB)`."""
@@ -252,12 +283,19 @@ class LibraryChatApi:
         super().__init_subclass__(**kwargs)
         cls.library = library
 
-    def __init__(self, bot: BotMethods) -> None:
+    def __init__(self, bot: BotMethods, bot_kind: str = "") -> None:
         self.bot = bot
+        self.bot_kind = bot_kind or self.library.name.split()[0]  # "client", "staff"
 
     async def _call(self, call: Callable[[], Awaitable[object]]) -> None:
-        await with_retries(call, lambda exc, attempt: verdict(describe(exc, self.library),
-                                                              attempt))
+        def classify(exc: Exception, attempt: int) -> Verdict:
+            failure = describe(exc, self.library)
+            metrics.count_send(self.bot_kind, _RESULTS.get(failure.kind if failure else None,
+                                                           "other"))
+            return verdict(failure, attempt)
+
+        await with_retries(call, classify)
+        metrics.count_send(self.bot_kind, "ok")
 
     async def send_text(self, chat_id: int, reply: Reply) -> None:
         markup = self.library.markup(reply)
