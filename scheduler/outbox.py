@@ -79,6 +79,7 @@ class OutboxDispatcher:
         self.sleep = sleep
         self.limiters = {bot: RateLimiter(limits.per_second, limits.per_chat_per_second,
                                           monotonic) for bot in self.senders}
+        self.chat_interval = timedelta(seconds=1 / limits.per_chat_per_second)
         self._running: asyncio.Task[int] | None = None
         self._again = False
 
@@ -146,8 +147,15 @@ class OutboxDispatcher:
                 continue
             async with self.db.transaction() as session:
                 starts = await outbox.start_sending(session, group, token, self.clock.now(),
-                                                    self.claim)
+                                                    self.claim, self.chat_interval)
             pending = [m for m in pending if m not in group]
+            # Chats another instance sent to a moment ago: their turn comes after the gap.
+            held = [m for m in group if starts[m.id] is outbox.Start.WAIT]
+            for message in held:
+                self._limiter(message).hold(message.chat_id,
+                                            self.chat_interval.total_seconds())
+            if held:
+                pending = sorted([*pending, *held], key=lambda m: m.id)
             going = [m for m in group if starts[m.id] is outbox.Start.GO]
             errors = await asyncio.gather(*(_attempt(self.senders.get(m.bot), m)
                                             for m in going))

@@ -447,6 +447,8 @@ class OutboxMessage(Base):
     if the process dies right after the commit. Deleted once Telegram accepted it."""
 
     __tablename__ = "outbox"
+    # A chat's earlier messages, looked up for each message claimed (order across instances).
+    __table_args__ = (Index("ix_outbox_chat", "bot", "chat_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bot: Mapped[str] = mapped_column(String(10))  # "client" or "staff"

@@ -1,6 +1,7 @@
 """Running as a service: the updates already handled per bot (so a webhook update Telegram
 sends again is recognised, with the replies still owed when an instance died while sending),
-and each chat's next allowed send time, shared by every instance on one database.
+each chat's next allowed send time, shared by every instance on one database, and an index
+for keeping a chat's outbox messages in order across instances.
 
 Revision ID: 0009_ops
 Revises: 0008
@@ -38,9 +39,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("bot", "chat_id", name="pk_chat_send_pace"),
     )
     op.create_index("ix_chat_send_pace_next_at", "chat_send_pace", ["next_at"])
+    # A chat's earlier messages are looked up for every message claimed (its order holds
+    # across instances).
+    op.create_index("ix_outbox_chat", "outbox", ["bot", "chat_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_chat", table_name="outbox")
     op.drop_index("ix_chat_send_pace_next_at", table_name="chat_send_pace")
     op.drop_table("chat_send_pace")
     op.drop_index("ix_processed_updates_expires_at", table_name="processed_updates")
