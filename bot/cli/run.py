@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 
 import click
@@ -10,6 +11,8 @@ import click
 from bot.cli.common import configure_logging, load_settings
 from bot.config import Settings
 from storage.db import DatabaseNotMigrated
+
+log = logging.getLogger("kimbot")
 
 
 @click.command()
@@ -40,7 +43,8 @@ async def _run(settings: Settings) -> None:
             click.echo(f"\nkimbot sandbox is running. Open {system.sandbox.url}/ in a browser.\n"
                        "Stop with Ctrl+C.\n")
         if settings.webhook:
-            click.echo(f"kimbot is running in webhook mode on {settings.http_host}:"
-                       f"{system.web.port if system.web else settings.listen_port}; "
-                       "`kimbot webhook set` registers the webhook once.")
+            # Logged, not printed: with KIMBOT_LOG_FORMAT=json every output line is JSON.
+            log.info("running in webhook mode on %s:%s; `kimbot webhook set` registers the "
+                     "webhook once", settings.http_host,
+                     system.web.port if system.web else settings.listen_port)
         await stop.wait()

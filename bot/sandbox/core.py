@@ -95,6 +95,10 @@ class SandboxCore:
         self.webhook_timeout = 10.0
         self.webhook_first_retry = 0.2
         self.webhook_max_retry = 5.0
+        # Tests of a crash at a chosen moment: while set, sends are recorded at once but
+        # answered only when it is released (a slow Telegram), counted in `held_answers`.
+        self.answers_released: asyncio.Event | None = None
+        self.held_answers = 0
 
     # ------------------------------------------------------------------ bots
 
@@ -650,6 +654,27 @@ class SandboxCore:
             return {"url": "", "has_custom_certificate": False,
                     "pending_update_count": len(bot.updates)}
         return pusher.info()
+
+    def hold_answers(self) -> None:
+        """From now on, a send is recorded (the person sees the message) but its answer waits
+        for `release_answers()`: Telegram being slow to answer."""
+        self.answers_released = asyncio.Event()
+
+    def release_answers(self) -> None:
+        if self.answers_released is not None:
+            self.answers_released.set()
+            self.answers_released = None
+
+    def pause_webhooks(self, paused: bool = True) -> None:
+        """Stop (or resume) posting new updates; posts under way go on."""
+        for pusher in self.webhooks.values():
+            pusher.paused = paused
+        for bot in self._bots.values():
+            bot.updates_changed.notify()
+
+    @property
+    def webhook_posts_in_flight(self) -> int:
+        return sum(len(pusher.in_flight) for pusher in self.webhooks.values())
 
     async def stop_webhooks(self) -> None:
         for token in list(self.webhooks):

@@ -85,6 +85,7 @@ class WebhookPusher:
         # getWebhookInfo counts).
         self._queues: dict[int, deque[JSON]] = {}
         self._last_taken = 0
+        self.paused = False  # SandboxCore.pause_webhooks: no new posts while set
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
@@ -103,6 +104,10 @@ class WebhookPusher:
             self._session = None
 
     @property
+    def in_flight(self) -> set[asyncio.Task[None]]:
+        return self._posts
+
+    @property
     def pending(self) -> int:
         return len(self.bot.updates)
 
@@ -118,6 +123,8 @@ class WebhookPusher:
     def _due(self) -> list[JSON]:
         """Each free chat's first update, oldest first, as far as connections allow."""
         self._take_new()
+        if self.paused:
+            return []
         now = time.monotonic()
         room = self.config.max_connections - len(self._posts)
         heads = sorted((queue[0] for chat, queue in self._queues.items()
