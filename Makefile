@@ -49,8 +49,10 @@ catalogs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.updates_per_second
+	$(BIN)/python -m bench.webhook_updates
 	$(BIN)/python -m bench.finder_answer
 	$(BIN)/python -m bench.outbox_dispatch
+	$(BIN)/python -m bench.instance_memory
 
 ## After changing a range in pyproject.toml: pin what it now needs, keeping every other version.
 lock: $(STAMP)

@@ -147,8 +147,12 @@ class WebhookPusher:
                 post = asyncio.get_running_loop().create_task(self._post(update))
                 self._posts.add(post)
                 post.add_done_callback(self._posts.discard)
-            await self.bot.updates_changed.wait_until(lambda: bool(self._due()),
-                                                      self._next_retry())
+            # Wake for a due update, or when a failure set a new retry time: the timeout
+            # computed here would not know it.
+            failures = self.stats.failed_attempts
+            await self.bot.updates_changed.wait_until(
+                lambda seen=failures: bool(self._due()) or self.stats.failed_attempts != seen,
+                self._next_retry())
 
     async def _post(self, update: JSON) -> None:
         headers = {SECRET_HEADER: self.config.secret} if self.config.secret else {}
