@@ -8,7 +8,14 @@ from functools import lru_cache
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.flows.client.menu import command_descriptions
@@ -44,9 +51,14 @@ def _keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
                                   for b in row] for row in buttons])
 
 
+def _timed_out(exc: BaseException) -> bool:
+    # A pool timeout is raised before anything left: that one may be tried again.
+    return isinstance(exc, TimedOut) and not str(exc).startswith("Pool timeout")
+
+
 PTB = Library("client bot", log, markup=_markup, upload=InputFile, failures={
     RetryAfter: Failure.FLOOD, Forbidden: Failure.BLOCKED, BadRequest: Failure.REFUSED,
-    NetworkError: Failure.NETWORK, TelegramError: Failure.OTHER})
+    NetworkError: Failure.NETWORK, TelegramError: Failure.OTHER}, timed_out=_timed_out)
 
 
 class PtbChatApi(LibraryChatApi, library=PTB):

@@ -34,7 +34,10 @@ class Failure(StrEnum):
     """Why a Bot API call failed, as far as the policy needs to know."""
 
     FLOOD = "flood"  # 429: Telegram says how long to wait
-    NETWORK = "network"  # no answer in time, dropped connection: a later try may get through
+    NETWORK = "network"  # refused or dropped connection: a later try may get through
+    # No answer in time: the request left and may have arrived. Sending it again could show
+    # the person the same message twice, so it is not (as in the outbox).
+    MAYBE_SENT = "maybe sent"
     BLOCKED = "blocked"  # 403: the person blocked the bot
     REFUSED = "refused"  # 400: this request will never succeed (message gone, not modified ...)
     OTHER = "other"  # any other Bot API error
@@ -58,6 +61,8 @@ class Library:
     # Its exception classes, tried in order: most specific first (in python-telegram-bot a
     # BadRequest is also a NetworkError), the library's base class of Bot API errors last.
     failures: Mapping[type[Exception], Failure]
+    # Which of its network errors are a request that timed out after leaving (maybe sent).
+    timed_out: Callable[[BaseException], bool] = lambda exc: False
 
 
 def describe(exc: BaseException | None, library: Library) -> ApiFailure | None:
@@ -65,6 +70,8 @@ def describe(exc: BaseException | None, library: Library) -> ApiFailure | None:
     for cls, kind in library.failures.items():
         if isinstance(exc, cls):
             wait = _seconds(getattr(exc, "retry_after", 0)) if kind is Failure.FLOOD else 0.0
+            if kind is Failure.NETWORK and exc is not None and library.timed_out(exc):
+                kind = Failure.MAYBE_SENT
             return ApiFailure(kind, wait, str(getattr(exc, "message", exc)))
     return None
 
@@ -87,7 +94,8 @@ def verdict(failure: ApiFailure | None, attempt: int) -> Verdict:
         return Verdict(True, failure.retry_after)
     if failure.kind is Failure.NETWORK:
         return Verdict(True, backoff(attempt))
-    return Verdict(False)  # blocked by the person, or a request that will never succeed
+    # Blocked by the person, a request that will never succeed, or one that may have arrived.
+    return Verdict(False)
 
 
 def report_lost(library: Library, exc: BaseException | None, what: str) -> None:

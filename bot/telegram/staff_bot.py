@@ -53,10 +53,16 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
         for row in reply.buttons])
 
 
+def _timed_out(exc: BaseException) -> bool:
+    # aiogram's session reports an answer that did not come in time as "Request timeout
+    # error"; a refused or reset connection names the aiohttp error instead.
+    return isinstance(exc, TelegramNetworkError) and "timeout" in str(exc).lower()
+
+
 AIOGRAM = Library("staff bot", log, markup=_markup, upload=BufferedInputFile, failures={
     TelegramRetryAfter: Failure.FLOOD, TelegramForbiddenError: Failure.BLOCKED,
     TelegramBadRequest: Failure.REFUSED, TelegramNetworkError: Failure.NETWORK,
-    TelegramAPIError: Failure.OTHER})
+    TelegramAPIError: Failure.OTHER}, timed_out=_timed_out)
 
 
 class AiogramChatApi(LibraryChatApi, library=AIOGRAM):
