@@ -634,7 +634,7 @@ class SandboxCore:
         """From now on POST the bot's updates to `config.url` (getUpdates answers 409)."""
         await self.delete_webhook(bot, drop_pending)
         bot.webhook_url = config.url
-        pusher = WebhookPusher(self, bot, config, timeout=self.webhook_timeout,
+        pusher = WebhookPusher(bot, config, timeout=self.webhook_timeout,
                                first_retry=self.webhook_first_retry,
                                max_retry=self.webhook_max_retry)
         self.webhooks[bot.token] = pusher

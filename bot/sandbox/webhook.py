@@ -16,14 +16,11 @@ import logging
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 
 from bot.sandbox.state import JSON, BotState
-
-if TYPE_CHECKING:
-    from bot.sandbox.core import SandboxCore
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +62,9 @@ def kind_of(update: JSON) -> str:
 class WebhookPusher:
     """Delivers one bot's updates to its webhook until `stop()`."""
 
-    def __init__(self, core: SandboxCore, bot: BotState, config: WebhookConfig, *,
+    def __init__(self, bot: BotState, config: WebhookConfig, *,
                  timeout: float = 10.0, first_retry: float = 0.2,
                  max_retry: float = 5.0) -> None:
-        self.core = core
         self.bot = bot
         self.config = config
         self.timeout = timeout
