@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,23 +18,34 @@ from storage.models import ChatSendPace, ProcessedUpdate
 KEEP = timedelta(hours=24)
 
 
-def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+def _claim_statement(insert):  # type: ignore[no-untyped-def]
+    return (insert(ProcessedUpdate)
+            .values(bot=bindparam("bot"), update_id=bindparam("update_id"),
+                    expires_at=bindparam("expires_at"))
+            .on_conflict_do_nothing(index_elements=["bot", "update_id"]))
+
+
+# Built once: this runs for every webhook update, and building the statement (and its cache
+# key) cost more than running it.
+_CLAIM = {"postgresql": _claim_statement(pg_insert), "sqlite": _claim_statement(sqlite_insert)}
+_PENDING = (select(ProcessedUpdate.pending)
+            .where(ProcessedUpdate.bot == bindparam("bot"),
+                   ProcessedUpdate.update_id == bindparam("update_id")))
 
 
 async def claim(session: AsyncSession, bot: str, update_id: int,
                 now: datetime) -> tuple[bool, list[dict[str, Any]] | None]:
     """Record the update as handled. Returns (True, None) the first time; for an update seen
     before (False, the replies still owed for it, or None)."""
-    inserted = await session.execute(
-        _insert(session)(ProcessedUpdate)
-        .values(bot=bot, update_id=update_id, expires_at=now + KEEP)
-        .on_conflict_do_nothing(index_elements=["bot", "update_id"]))
+    params = {"bot": bot, "update_id": update_id}
+    # On the connection, not the session: the session would take an INSERT with parameters
+    # for an ORM bulk insert, whose result has no rowcount.
+    connection = await session.connection()
+    inserted = await connection.execute(_CLAIM[session.bind.dialect.name],
+                                        {**params, "expires_at": now + KEEP})
     if inserted.rowcount:
         return True, None
-    pending = await session.scalar(select(ProcessedUpdate.pending).where(
-        ProcessedUpdate.bot == bot, ProcessedUpdate.update_id == update_id))
-    return False, pending
+    return False, await session.scalar(_PENDING, params)
 
 
 async def set_pending(session: AsyncSession, bot: str, update_id: int,

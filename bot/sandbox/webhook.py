@@ -108,13 +108,26 @@ class WebhookPusher:
         return len(self.bot.updates)
 
     def _take_new(self) -> None:
+        """Queue the updates that arrived since the last look (newest at the end); kinds the
+        webhook did not ask for are dropped, as Telegram never sends them."""
         allowed = self.config.allowed_updates
-        if allowed:
-            self.bot.updates = [u for u in self.bot.updates if kind_of(u) in allowed]
-        for update in self.bot.updates:
-            if update["update_id"] > self._last_taken:
+        updates = self.bot.updates
+        if not updates or updates[-1]["update_id"] <= self._last_taken:
+            return
+        fresh = []
+        for update in reversed(updates):
+            if update["update_id"] <= self._last_taken:
+                break
+            fresh.append(update)
+        unwanted = []
+        for update in reversed(fresh):  # oldest first, after what each chat already holds
+            if allowed and kind_of(update) not in allowed:
+                unwanted.append(update)
+            else:
                 self._queues.setdefault(queue_of(update), deque()).append(update)
-                self._last_taken = update["update_id"]
+        self._last_taken = updates[-1]["update_id"]
+        if unwanted:
+            self.bot.updates = [u for u in updates if not any(u is x for x in unwanted)]
 
     def _due(self) -> list[JSON]:
         """Each free chat's first update, oldest first, as far as connections allow."""
