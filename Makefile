@@ -6,11 +6,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 LOCK := requirements.lock
+# The run-time packages only, at the versions of $(LOCK): what the container image installs.
+RUNTIME_LOCK := requirements-runtime.lock
 # A new stamp whenever the lock or pyproject.toml changes, so the next run rebuilds .venv.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 # The one way the lock is written: every platform, Python 3.11 and newer, hashes for every file.
 COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --group lock-tools --universal \
 	--generate-hashes --python-version 3.11 --custom-compile-command "make lock" --quiet
+COMPILE_RUNTIME = $(BIN)/uv pip compile pyproject.toml --universal --generate-hashes \
+	--python-version 3.11 --custom-compile-command "make lock" --quiet -c $(LOCK)
 
 .PHONY: run test lint catalogs check-translations bench clean lock upgrade lock-check
 
@@ -51,16 +55,20 @@ catalogs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.updates_per_second
+	$(BIN)/python -m bench.webhook_updates
 	$(BIN)/python -m bench.finder_answer
 	$(BIN)/python -m bench.outbox_dispatch
+	$(BIN)/python -m bench.instance_memory
 
 ## After changing a range in pyproject.toml: pin what it now needs, keeping every other version.
 lock: $(STAMP)
 	$(COMPILE) -o $(LOCK)
+	$(COMPILE_RUNTIME) -o $(RUNTIME_LOCK)
 
 ## Move every dependency to its newest release the ranges allow (see README, "Dependencies").
 upgrade: $(STAMP)
 	$(COMPILE) --upgrade -o $(LOCK)
+	$(COMPILE_RUNTIME) -o $(RUNTIME_LOCK)
 
 ## Fails when requirements.lock no longer satisfies pyproject.toml (CI runs it).
 lock-check: $(STAMP)
@@ -68,6 +76,10 @@ lock-check: $(STAMP)
 	$(COMPILE) -o $(VENV)/lock-check.txt
 	diff -u $(LOCK) $(VENV)/lock-check.txt || \
 		(echo "requirements.lock is stale: run 'make lock' and commit it" >&2; exit 1)
+	cp $(RUNTIME_LOCK) $(VENV)/lock-check-runtime.txt
+	$(COMPILE_RUNTIME) -o $(VENV)/lock-check-runtime.txt
+	diff -u $(RUNTIME_LOCK) $(VENV)/lock-check-runtime.txt || \
+		(echo "$(RUNTIME_LOCK) is stale: run 'make lock' and commit it" >&2; exit 1)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

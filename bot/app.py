@@ -1,5 +1,6 @@
-"""The whole system in one process: database check, both bots, the scheduler, and (without
-tokens) the local sandbox they talk to."""
+"""The whole system in one process: database check, both bots, the scheduler, the web server
+(webhooks, /healthz, /metrics) when configured, and (without tokens) the local sandbox the bots
+talk to. On SQLite it first makes sure no other instance uses the same file."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from bot.i18n import load_all_catalogs
 from bot.sandbox.server import SandboxServer
 from bot.telegram.client_bot import ClientBot
 from bot.telegram.staff_bot import StaffBot
+from bot.web.health import HealthCheck
+from bot.web.server import WebServer
 from scheduler.bot_api_sender import BotApiSender
 from scheduler.clock import Clock, SystemClock
 from scheduler.outbox import OutboxDispatcher, SendLimits
@@ -28,6 +31,7 @@ from scheduler.runner import (
     build_scheduler,
 )
 from storage.db import Database
+from storage.instance_lock import InstanceLock, sqlite_file
 from storage.models import CaseManagerWorkplace, StaffRole
 from storage.repositories import Staff
 
@@ -85,6 +89,9 @@ class System:
         self.outbox: OutboxDispatcher | None = None
         self.senders: dict[str, BotApiSender] = {}
         self.scheduler = build_scheduler(self.db, self.clock) if run_scheduler else None
+        self.web: WebServer | None = None
+        database_file = sqlite_file(self.db.url)
+        self._instance_lock = InstanceLock(database_file) if database_file else None
 
     async def __aenter__(self) -> System:
         try:
@@ -99,11 +106,16 @@ class System:
         await self.stop()
 
     async def start(self) -> None:
+        if self._instance_lock is not None:
+            self._instance_lock.acquire()  # refuses a second instance on the same file
         await self.db.check_migrated()
         load_all_catalogs()  # a missing or broken catalog stops the start, not a conversation
         endpoints = await self._endpoints()
-        self.client_bot = ClientBot(endpoints.client_token, endpoints.api_url, self.engine)
-        self.staff_bot = StaffBot(endpoints.staff_token, endpoints.api_url, self.engine)
+        webhook = self.settings.webhook
+        self.client_bot = ClientBot(endpoints.client_token, endpoints.api_url, self.engine,
+                                    webhook=webhook)
+        self.staff_bot = StaffBot(endpoints.staff_token, endpoints.api_url, self.engine,
+                                  webhook=webhook)
         for name, bot in (("client", self.client_bot), ("staff", self.staff_bot)):
             try:
                 await bot.start()
@@ -135,8 +147,29 @@ class System:
             add_waitlist_job(self.scheduler, self.db, self.clock, self.engine.catalogue,
                              self.engine.settings, self.outbox)
             self.scheduler.start()
+        await self._start_web()
         if self.sandbox is not None:
             log.info("Sandbox chat page: %s/", self.sandbox.url)
+
+    async def _start_web(self) -> None:
+        """Webhooks (in webhook mode), /healthz and /metrics, once the bots are ready."""
+        port = self.settings.listen_port
+        if port is None:
+            return
+        feeds = {}
+        if self.settings.webhook:
+            assert self.client_bot is not None and self.staff_bot is not None
+            feeds = {BotKind.CLIENT.value: self.client_bot.feed,
+                     BotKind.STAFF.value: self.staff_bot.feed}
+        secret = self.settings.webhook_secret
+        self.web = WebServer(self.settings.http_host, port, HealthCheck(self.db, self.clock),
+                             feeds, secret.get_secret_value() if secret else None)
+        try:
+            await self.web.start()
+        except OSError as exc:
+            raise StartupError(f"The web server could not listen on {self.settings.http_host}:"
+                               f"{port} ({exc.strerror or exc}). Check KIMBOT_HTTP_HOST and "
+                               "KIMBOT_HTTP_PORT.") from None
 
     async def _endpoints(self) -> Endpoints:
         settings = self.settings
@@ -180,6 +213,8 @@ class System:
         log.info("sandbox: imported the sample catalogue (Rheinisch-Bergischer Kreis)")
 
     async def stop(self) -> None:
+        if self.web is not None:
+            await self.web.stop()  # updates being handled finish and are answered first
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         if self.outbox is not None:
@@ -193,3 +228,5 @@ class System:
         if self.sandbox is not None:
             await self.sandbox.stop()
         await self.db.dispose()
+        if self._instance_lock is not None:
+            self._instance_lock.release()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, field_validator, model_validator
@@ -12,6 +15,21 @@ from storage.reminders import QuietHours, ReminderPolicy
 from storage.retention import RetentionPolicy
 
 TELEGRAM_API_URL = "https://api.telegram.org"
+# Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook's secret token.
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Too short to resist guessing; `openssl rand -hex 32` gives 64 characters.
+MIN_SECRET_LENGTH = 24
+DEFAULT_HTTP_PORT = 8000
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and the loopback addresses, where plain http stays on the machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):
@@ -43,6 +61,17 @@ class Settings(BaseSettings):
     font_dir: str | None = None
     # Days a personal invitation link from a referral can be opened (once).
     referral_link_days: int = 30
+    # Webhook mode: the public https base URL Telegram posts to (`/telegram/client` and
+    # `/telegram/staff` are appended). Unset: both bots use long polling.
+    webhook_url: str | None = None
+    # What Telegram sends in X-Telegram-Bot-Api-Secret-Token; required in webhook mode.
+    webhook_secret: SecretStr | None = None
+    # The web server for webhooks, /healthz and /metrics. In polling mode it runs only when a
+    # port is set; in webhook mode the port defaults to DEFAULT_HTTP_PORT.
+    http_host: str = "127.0.0.1"
+    http_port: int | None = None
+    # "text" (one readable line) or "json" (one JSON object per line, for log collectors).
+    log_format: str = "text"
 
     @field_validator("referral_link_days")
     @classmethod
@@ -117,10 +146,54 @@ class Settings(BaseSettings):
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
-    @field_validator("client_token", "staff_token", mode="before")
+    @field_validator("client_token", "staff_token", "webhook_url", "webhook_secret",
+                     "http_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError(f"KIMBOT_WEBHOOK_URL must be an https URL, got {value!r}")
+        if parts.scheme == "http" and not is_loopback(parts.hostname):
+            raise ValueError("KIMBOT_WEBHOOK_URL must use https (Telegram posts only to https; "
+                             "plain http is accepted for loopback addresses, for tests)")
+        if parts.query or parts.fragment:
+            raise ValueError("KIMBOT_WEBHOOK_URL is a base URL: no query and no fragment")
+        return value.strip().rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value()
+        if not _SECRET.fullmatch(secret):
+            raise ValueError("KIMBOT_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - "
+                             "(1-256 characters, Telegram's rule)")
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise ValueError(f"KIMBOT_WEBHOOK_SECRET must be at least {MIN_SECRET_LENGTH} "
+                             "characters long (e.g. the output of `openssl rand -hex 32`)")
+        return value
+
+    @field_validator("http_port")
+    @classmethod
+    def _port(cls, value: int | None) -> int | None:
+        if value is not None and not 0 <= value <= 65535:  # 0: any free port (tests)
+            raise ValueError("KIMBOT_HTTP_PORT must be between 1 and 65535")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ValueError("KIMBOT_LOG_FORMAT must be 'text' or 'json'")
+        return value.lower()
 
     @model_validator(mode="after")
     def _both_tokens_or_none(self) -> Settings:
@@ -128,6 +201,35 @@ class Settings(BaseSettings):
             raise ValueError("set both KIMBOT_CLIENT_TOKEN and KIMBOT_STAFF_TOKEN, or neither "
                              "(neither starts the local sandbox)")
         return self
+
+    @model_validator(mode="after")
+    def _webhook_mode_complete(self) -> Settings:
+        if self.webhook_url is None:
+            return self
+        if self.webhook_secret is None:
+            raise ValueError("webhook mode (KIMBOT_WEBHOOK_URL) needs KIMBOT_WEBHOOK_SECRET: "
+                             "without it anyone could post fake updates to the bots")
+        if self.client_token is None:
+            raise ValueError("webhook mode (KIMBOT_WEBHOOK_URL) needs KIMBOT_CLIENT_TOKEN and "
+                             "KIMBOT_STAFF_TOKEN; the local sandbox runs with long polling only")
+        return self
+
+    @property
+    def webhook(self) -> bool:
+        """Telegram posts updates to our web server; neither bot polls."""
+        return self.webhook_url is not None
+
+    @property
+    def listen_port(self) -> int | None:
+        """The web server's port, or None when no web server runs."""
+        if self.http_port is not None:
+            return self.http_port
+        return DEFAULT_HTTP_PORT if self.webhook else None
+
+    def webhook_endpoint(self, bot: str) -> str:
+        """The full URL Telegram posts `bot`'s updates to ("client" or "staff")."""
+        assert self.webhook_url is not None
+        return f"{self.webhook_url}/telegram/{bot}"
 
     @property
     def sandbox(self) -> bool:

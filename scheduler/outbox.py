@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.flows.events import Button, Reply
 from scheduler.clock import Clock
 from scheduler.rate_limit import RateLimiter
@@ -80,6 +81,7 @@ class OutboxDispatcher:
         self.sleep = sleep
         self.limiters = {bot: RateLimiter(limits.per_second, limits.per_chat_per_second,
                                           monotonic) for bot in self.senders}
+        self.chat_interval = timedelta(seconds=1 / limits.per_chat_per_second)
         self._running: asyncio.Task[int] | None = None
         self._again = False
 
@@ -148,12 +150,20 @@ class OutboxDispatcher:
                 continue
             async with self.db.transaction() as session:
                 starts = await outbox.start_sending(session, group, token, self.clock.now(),
-                                                    self.claim)
+                                                    self.claim, self.chat_interval)
             pending = [m for m in pending if m not in group]
+            # Chats another instance sent to a moment ago: their turn comes after the gap.
+            held = [m for m in group if starts[m.id] is outbox.Start.WAIT]
+            for message in held:
+                self._limiter(message).hold(message.chat_id,
+                                            self.chat_interval.total_seconds())
+            if held:
+                pending = sorted([*pending, *held], key=lambda m: m.id)
             going = [m for m in group if starts[m.id] is outbox.Start.GO]
             errors = await asyncio.gather(*(_attempt(self.senders, m, sent_ids)
                                             for m in going))
             for message, error in zip(going, errors, strict=True):
+                _count(message, error)
                 if error is None:
                     accepted.append(message.id)
                     sent += 1
@@ -282,6 +292,16 @@ class OutboxDispatcher:
         async with self.db.transaction() as session:
             await outbox.retry_at(session, [message.id], token, when)
         return _Result(again_at=when)
+
+
+def _count(message: OutboxMessage, error: Exception | None) -> None:
+    if error is None:
+        metrics.count_send(message.bot, "ok")
+        if message.appointment_id is not None:  # only reminders are tied to an appointment
+            metrics.REMINDERS_SENT.inc()
+    else:
+        metrics.count_send(message.bot, "429" if isinstance(error, RetryLater)
+                           else "403" if isinstance(error, Blocked) else "other")
 
 
 def _firsts(pending: list[OutboxMessage]) -> list[OutboxMessage]:

@@ -66,6 +66,12 @@ class RateLimiter:
         while len(self._next_chat) > MAX_TRACKED_CHATS:
             self._next_chat.popitem(last=False)
 
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Another instance just sent to this chat: nothing to it for `seconds`."""
+        now = self.monotonic()
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), now + seconds)
+        self._next_chat.move_to_end(chat_id)
+
     def too_fast(self, chat_id: int, retry_after: float) -> None:
         """Telegram answered 429: nothing more to this chat or from this bot before
         `retry_after`, and from then on this chat gets no more than one message per

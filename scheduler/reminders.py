@@ -19,6 +19,7 @@ from bot.flows.events import BotKind
 from scheduler.clock import Clock
 from storage import outbox, reminders
 from storage.db import Database
+from storage.locks import try_lock_job
 from storage.models import OPEN_STATUSES, Appointment, Client, Reminder
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,10 @@ async def queue_due_reminders(db: Database, clock: Clock, catalogue: CatalogueCa
     outcomes: Counter[str] = Counter()
     while True:
         async with db.transaction() as session:
+            # The conditional UPDATE alone queues each reminder once; the job lock spares a
+            # second instance the same work and the lock waits on the same rows.
+            if not await try_lock_job(session, "reminders"):
+                break
             now = clock.now()
             due = await reminders.due(session, now, BATCH)
             latest = await reminders.latest_due(session, {a.id for _, a, _ in due}, now)

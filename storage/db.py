@@ -129,6 +129,16 @@ class Database:
         except DBAPIError:
             return None
 
+    async def schema_revision(self) -> str | None:
+        """The schema's revision; unlike `current_revision`, a database that cannot be reached
+        raises instead of reading as empty (for /healthz)."""
+        async with self.engine.connect() as conn:
+            try:
+                result = await conn.execute(text("SELECT version_num FROM alembic_version"))
+            except DBAPIError:
+                return None  # reachable, but no schema yet
+            return result.scalar_one_or_none()
+
     async def check_migrated(self) -> None:
         """Refuse to work on a schema this code does not know, with the command that fixes it."""
         current, head = await self.current_revision(), head_revision()

@@ -455,6 +455,8 @@ class OutboxMessage(Base):
     if the process dies right after the commit. Deleted once Telegram accepted it."""
 
     __tablename__ = "outbox"
+    # A chat's earlier messages, looked up for each message claimed (order across instances).
+    __table_args__ = (Index("ix_outbox_chat", "bot", "chat_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bot: Mapped[str] = mapped_column(String(10))  # "client" or "staff"
@@ -752,6 +754,8 @@ class KimMessage(Base):
     # Where the person's message was shown on the staff side, once the outbox sent it.
     staff_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, default=None)
     staff_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, default=None)
+
+
 class WaitlistEndReason(StrEnum):
     BOOKED = "booked"  # the person booked (an offer or otherwise)
     LEFT = "left"  # the person left the list
@@ -842,3 +846,27 @@ class UndeliveredMessage(Base):
     # The message's first line, shortened: what it was about ("📅 Neuer Termin").
     summary: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+class ProcessedUpdate(Base):
+    """A webhook update already handled, kept until Telegram has long stopped sending it again
+    (it gives up after about a day), so a re-sent update is answered once. Holds no message
+    text, except `pending`: the replies of a multi-message answer not yet started, cleared as
+    the last one leaves."""
+
+    __tablename__ = "processed_updates"
+
+    bot: Mapped[str] = mapped_column(String(10), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    pending: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True,
+                                                                  default=None)
+
+
+class ChatSendPace(Base):
+    """When a chat may get its next message from the outbox, so Telegram's per-chat limit
+    holds however many instances send. Rows are stale a few seconds after `next_at`."""
+
+    __tablename__ = "chat_send_pace"
+
+    bot: Mapped[str] = mapped_column(String(10), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from storage.models import OPEN_STATUSES, Appointment, Client, OutboxMessage
+from storage.models import OPEN_STATUSES, Appointment, ChatSendPace, Client, OutboxMessage
 
 CLIENT_BOT = "client"
 
@@ -81,9 +83,16 @@ async def claim_due(session: AsyncSession, now: datetime, hold: timedelta, token
     nothing leaves it to the other. On PostgreSQL the inner SELECT skips rows another
     instance has locked instead of waiting for them; SQLite has one writer and ignores it.
     """
+    # A chat's messages leave in the order they were written, whichever instance sends: a
+    # message waits while an earlier one of its chat is held by a sender or waits for a retry.
+    earlier = aliased(OutboxMessage)
+    held_before = exists().where(
+        earlier.bot == OutboxMessage.bot, earlier.chat_id == OutboxMessage.chat_id,
+        earlier.id < OutboxMessage.id,
+        or_(earlier.claimed_until > now, earlier.next_attempt_at > now))
     due = (select(OutboxMessage.id)
            .where(OutboxMessage.next_attempt_at <= now, _free(now),
-                  OutboxMessage.sending_at.is_(None))
+                  OutboxMessage.sending_at.is_(None), ~held_before)
            .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True))
     claimed = await session.scalars(
         update(OutboxMessage)
@@ -100,13 +109,42 @@ class Start(Enum):
     GO = "go"  # marked: send it now
     LOST = "lost"  # our claim ran out and someone else may hold it: leave it alone
     STALE = "stale"  # pointless now (appointment cancelled, moved or begun): deleted
+    WAIT = "wait"  # another instance sent to this chat a moment ago: try again shortly
+
+
+async def reserve_chats(session: AsyncSession, messages: Sequence[OutboxMessage],
+                        now: datetime, interval: timedelta) -> set[tuple[str, int]]:
+    """The chats of `messages` that may get a message now, their next send time moved on to
+    `now + interval`: Telegram's per-chat limit, kept across instances with one row per chat
+    (instances' clocks agree to milliseconds under NTP; the gap is a second). SQLite runs one
+    instance, whose own rate limiter already spaces every chat: all may go."""
+    chats = {(message.bot, message.chat_id) for message in messages}
+    if session.bind.dialect.name != "postgresql" or not chats:
+        return chats
+    insert = pg_insert(ChatSendPace).values(
+        [{"bot": bot, "chat_id": chat_id, "next_at": now + interval}
+         for bot, chat_id in sorted(chats)])
+    reserved = await session.execute(
+        insert.on_conflict_do_update(index_elements=["bot", "chat_id"],
+                                     set_={"next_at": insert.excluded.next_at},
+                                     where=ChatSendPace.next_at <= now)
+        .returning(ChatSendPace.bot, ChatSendPace.chat_id))
+    return {(bot, chat_id) for bot, chat_id in reserved}
 
 
 async def start_sending(session: AsyncSession, messages: Sequence[OutboxMessage], token: str,
-                        now: datetime, hold: timedelta) -> dict[int, Start]:
+                        now: datetime, hold: timedelta,
+                        chat_interval: timedelta = timedelta(0)) -> dict[int, Start]:
     """Mark the messages about to be sent. Commit this before the requests: from then on a
     crash means "maybe sent", never "send again". A message that became pointless (its
-    appointment is no longer open and ahead, or `not_after` passed) is deleted instead."""
+    appointment is no longer open and ahead, or `not_after` passed) is deleted instead; one
+    whose chat another instance has just sent to (`chat_interval`, PostgreSQL) waits."""
+    allowed = await reserve_chats(session, messages, now, chat_interval)
+    waiting = {message.id: Start.WAIT for message in messages
+               if (message.bot, message.chat_id) not in allowed}
+    messages = [message for message in messages if message.id not in waiting]
+    if not messages:
+        return waiting
     ids = [message.id for message in messages]
     still_open = select(Appointment.id).where(
         Appointment.id == OutboxMessage.appointment_id,
@@ -130,7 +168,7 @@ async def start_sending(session: AsyncSession, messages: Sequence[OutboxMessage]
             .returning(OutboxMessage.id)))
         outcome.update({message_id: Start.STALE if message_id in stale else Start.LOST
                         for message_id in rest})
-    return outcome
+    return {**outcome, **waiting}
 
 
 async def not_sending(session: AsyncSession, message_id: int, token: str, now: datetime,
@@ -196,3 +234,14 @@ async def forget_chat(session: AsyncSession, bot: str, chat_id: int) -> None:
 
 async def pending_count(session: AsyncSession) -> int:
     return await session.scalar(select(func.count(OutboxMessage.id))) or 0
+
+
+async def backlog(session: AsyncSession, now: datetime) -> tuple[int, float]:
+    """How many messages wait, and for how many seconds the oldest due one has been due (0 when
+    none is due); for /metrics."""
+    waiting = await session.scalar(select(func.count(OutboxMessage.id))) or 0
+    oldest = await session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
+        OutboxMessage.next_attempt_at <= now, OutboxMessage.sending_at.is_(None)))
+    if oldest is not None and oldest.tzinfo is None:  # SQLite's min() bypasses the column type
+        oldest = oldest.replace(tzinfo=UTC)
+    return waiting, max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0

@@ -57,3 +57,49 @@ async def test_crash_log_names_no_command(sqlite_db, clock, caplog):
                                             "/ich_habe_einen_ablehnungsbescheid", "de"))
     assert "flow failed" in caplog.text
     assert "ablehnungsbescheid" not in caplog.text
+
+
+async def test_json_logs_are_one_object_per_line_without_texts_names_or_tokens(sqlite_url,
+                                                                               clock,
+                                                                               restore_levels):
+    import io
+    import json
+
+    from bot.cli.common import secrets_of
+    from bot.log_format import JsonFormatter
+    from tests.support.sandbox import CLIENT_TOKEN, STAFF_TOKEN
+    from tests.support.webhook import SECRET, telegram, webhook_settings, webhook_system
+
+    configure_logging("DEBUG")  # the libraries' floors, as `kimbot run` sets them
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    root = logging.getLogger()
+    handler.setFormatter(JsonFormatter(secrets_of(webhook_settings(sqlite_url, "http://x"))))
+    root.addHandler(handler)
+    level = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        async with telegram() as server, webhook_system(server, sqlite_url, clock):
+            person = SimUser(100078, "Samira Haddad", "de")
+            for text in ("/start", SECRET_TEXT, "Samira Haddad"):
+                server.user_sends_text(CLIENT_TOKEN, person, text)
+                await server.wait_for(CLIENT_TOKEN, person.id, timeout=10)
+            server.user_sends_text(STAFF_TOKEN, person, SECRET_TEXT)
+            await server.wait_for(STAFF_TOKEN, person.id, timeout=10)
+            # A library that quotes a token in an exception: the token never reaches the log.
+            problem = f"refused {CLIENT_TOKEN} for {person.first_name}"
+            try:
+                raise ValueError(problem)
+            except ValueError:
+                logging.getLogger("kimbot.test").exception("call failed for %s", CLIENT_TOKEN)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) > 5
+    entries = [json.loads(line) for line in lines]  # every line is one JSON object
+    assert all({"time", "level", "logger", "message"} <= set(entry) for entry in entries)
+    [failure] = [entry for entry in entries if entry["logger"] == "kimbot.test"]
+    assert failure["exception"] == "ValueError" and "<secret>" in failure["message"]
+    for secret in (CLIENT_TOKEN, STAFF_TOKEN, SECRET, "geheim", "Samira", "Haddad"):
+        assert secret not in stream.getvalue(), [line for line in lines if secret in line]

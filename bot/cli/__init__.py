@@ -1,14 +1,15 @@
 """The `kimbot` command: one module per command group, assembled here.
 
 Groups: `run` (the system), `db` (schema), `offices` (catalogue), `staff` (accounts),
-`clearing` (intake rules), `stats`, `outbox`, `flyer`, `audit`; shared helpers in `common`.
+`clearing` (intake rules), `stats`, `outbox`, `flyer`, `audit`, `webhook` (webhook mode);
+shared helpers in `common`.
 """
 
 from __future__ import annotations
 
 import click
 
-from bot.cli import audit, clearing, db, flyer, offices, outbox, run, staff, stats
+from bot.cli import audit, clearing, db, flyer, offices, outbox, run, staff, stats, webhook
 
 
 @click.group()
@@ -18,5 +19,5 @@ def main() -> None:
 
 
 for command in (run.run, db.db, offices.offices, staff.staff, clearing.clearing, stats.stats,
-                outbox.outbox, flyer.flyer, audit.audit):
+                outbox.outbox, flyer.flyer, audit.audit, webhook.webhook):
     main.add_command(command)

@@ -40,15 +40,37 @@ LIBRARY_FLOORS = {
 }
 
 
-def configure_logging(level: str) -> None:
-    """Log at `level`, but never let a library log tokens or message texts, whatever the level."""
+def configure_logging(level: str, log_format: str = "text",
+                      settings: Settings | None = None) -> None:
+    """Log at `level`, but never let a library log tokens or message texts, whatever the level.
+    `log_format` "json" writes one JSON object per line, with every secret of `settings`
+    replaced (bot/log_format.py)."""
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         raise click.ClickException(f"unknown log level {level!r}")
     logging.basicConfig(level=numeric, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(numeric)
+    root = logging.getLogger()
+    root.setLevel(numeric)
+    if log_format == "json":
+        from bot.log_format import JsonFormatter
+
+        formatter = JsonFormatter(secrets_of(settings) if settings else ())
+        for handler in root.handlers:
+            handler.setFormatter(formatter)
     for name, floor in LIBRARY_FLOORS.items():
         logging.getLogger(name).setLevel(max(floor, numeric))
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Everything in the settings that must never appear in a log."""
+    from sqlalchemy.engine import make_url
+
+    found = [secret.get_secret_value() for secret in
+             (settings.client_token, settings.staff_token, settings.webhook_secret) if secret]
+    password = make_url(settings.database_url).password
+    if password:
+        found.append(str(password))
+    return found
 
 
 def on_database(settings: Settings, work: Callable[[Database], Awaitable[T]],

@@ -32,7 +32,7 @@ def outbox() -> None:
 def send(wait: bool) -> None:
     """Queue due reminders and send every due message once, with the bots' tokens."""
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format, settings)
     if settings.sandbox:
         raise click.ClickException("set KIMBOT_CLIENT_TOKEN and KIMBOT_STAFF_TOKEN (and "
                                    "KIMBOT_TELEGRAM_API_URL for another Bot API server)")

@@ -1,25 +1,37 @@
 """Runs one event through its flow inside one database transaction.
 
 Adapters call `FlowEngine.handle` and send what comes back. Events of the same chat are handled
-one after another (a per-chat lock), different chats run concurrently. A failure in a flow rolls
-its transaction back, is logged without message content, and becomes an apology in the user's
-language: one broken update never stops the bot.
+one after another, different chats run concurrently: within the process an asyncio lock per
+chat, and across instances on PostgreSQL an advisory lock on the chat taken first thing in the
+flow's transaction (storage/locks.py). A failure in a flow rolls its transaction back, is
+logged without message content, and becomes an apology in the user's language: one broken
+update never stops the bot.
+
+Webhook updates come with their `update_id`: the same transaction records it as handled, so
+an update Telegram sends again is answered once (bot/flows/update_ledger.py). When the
+database itself fails, such an update raises `UpdateNotHandled` instead of an apology: the
+webhook then answers with an error and Telegram sends the update again later.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot import metrics
 from bot.catalogue.cache import CatalogueCache
+from bot.flows import update_ledger
 from bot.flows.context import Conversation, FlowContext, FlowSettings
 from bot.flows.events import BotKind, Event, EventKind, Outcome, Reply
 from bot.i18n import negotiate, translator
 from scheduler.clock import Clock
+from storage import processed_updates
 from storage.db import Database
+from storage.locks import lock_chat
 from storage.models import Client, StaffMember
 from storage.repositories import (
     ConversationStates,
@@ -38,6 +50,11 @@ class FlowFailed(Exception):
     def __init__(self, language: str | None) -> None:
         super().__init__("flow failed")
         self.language = language
+
+
+class UpdateNotHandled(Exception):
+    """A webhook update whose transaction did not commit (the database failed): answer the
+    webhook with an error, so Telegram sends the update again."""
 
 Handler = Callable[[FlowContext], Awaitable[Outcome]]
 Deliver = Callable[[Outcome], Awaitable[None]]
@@ -80,36 +97,77 @@ class FlowEngine:
             self._locks[chat] = lock
         return lock
 
-    async def handle(self, event: Event, deliver: Deliver | None = None) -> Outcome:
+    async def handle(self, event: Event, deliver: Deliver | None = None,
+                     update_id: int | None = None) -> Outcome:
         """Run `event` through its flow; `deliver` sends the outcome while the chat is still
-        locked, so one chat's replies leave in the order its messages came in."""
+        locked, so one chat's replies leave in the order its messages came in. With the
+        webhook's `update_id`, an update seen before is not handled again (its outcome holds
+        only the replies still owed), and a database failure raises UpdateNotHandled."""
         async with self._lock(event):
-            outcome = await self._handle_in_order(event)
+            outcome = await self._handle_in_order(event, update_id)
             if deliver is not None:
                 await deliver(outcome)
             return outcome
 
-    async def _handle_in_order(self, event: Event) -> Outcome:
+    async def _handle_in_order(self, event: Event, update_id: int | None) -> Outcome:
+        bot = event.bot.value
         try:
             key = await self._key(event)
-        except Exception:
+        except Exception as exc:
+            if update_id is not None:
+                metrics.UPDATES_NOT_HANDLED.labels(bot).inc()
+                raise UpdateNotHandled("database unavailable") from exc
             log.exception("flow failed before the chat was known: bot=%s kind=%s",
-                          event.bot.value, event.kind.value)
+                          bot, event.kind.value)
             return Outcome([self._apology(event, negotiate(event.language_code))])
+        started = time.perf_counter()
         try:
-            outcome, wrote_outbox = await self._handle_locked(event, key)
+            outcome, wrote_outbox = await self._handle_locked(event, key, update_id)
+            metrics.FLOW_SECONDS.labels(bot).observe(time.perf_counter() - started)
             if wrote_outbox and self.on_outbox is not None:
                 self.on_outbox()
             return outcome
-        except Exception as exc:
-            language = exc.language if isinstance(exc, FlowFailed) else None
+        except FlowFailed as exc:
+            metrics.FLOWS_FAILED.labels(bot).inc()
             # Kind only: a command or button text may hold what the person typed.
-            log.exception("flow failed: bot=%s kind=%s", event.bot.value, event.kind.value)
-            return Outcome([self._apology(event, language or negotiate(event.language_code))])
+            log.exception("flow failed: bot=%s kind=%s", bot, event.kind.value)
+            apology = Outcome([self._apology(event, exc.language
+                                              or negotiate(event.language_code))])
+            if update_id is not None:
+                await self._record_failed(event, update_id)
+            return apology
+        except Exception as exc:
+            if update_id is not None:
+                metrics.UPDATES_NOT_HANDLED.labels(bot).inc()
+                log.warning("update not handled, the database failed (%s): bot=%s",
+                            type(exc).__name__, bot)
+                raise UpdateNotHandled("database failed") from exc
+            metrics.FLOWS_FAILED.labels(bot).inc()
+            log.exception("flow failed: bot=%s kind=%s", bot, event.kind.value)
+            return Outcome([self._apology(event, negotiate(event.language_code))])
 
-    async def _handle_locked(self, event: Event, key: str) -> tuple[Outcome, bool]:
+    async def _record_failed(self, event: Event, update_id: int) -> None:
+        """A flow that raised is answered with an apology once: sending the update again
+        would only fail the same way."""
+        try:
+            async with self.db.transaction() as session:
+                await lock_chat(session, event.bot.value, event.chat_id)
+                await processed_updates.claim(session, event.bot.value, update_id,
+                                              self.clock.now())
+        except Exception as exc:
+            metrics.UPDATES_NOT_HANDLED.labels(event.bot.value).inc()
+            raise UpdateNotHandled("database failed") from exc
+
+    async def _handle_locked(self, event: Event, key: str,
+                             update_id: int | None) -> tuple[Outcome, bool]:
         now = self.clock.now()
+        bot = event.bot.value
         async with self.db.transaction() as session:
+            await lock_chat(session, bot, event.chat_id)
+            if update_id is not None:
+                first, owed = await processed_updates.claim(session, bot, update_id, now)
+                if not first:
+                    return await self._owed(session, event, update_id, owed), False
             states = ConversationStates(session)
             person_model = Client if event.bot is BotKind.CLIENT else StaffMember
             stored, person = await load_chat(session, key, person_model, event.user_id)
@@ -127,10 +185,39 @@ class FlowEngine:
             if conversation.erased:
                 await states.delete(key)
             elif self._should_save(event, conversation, live, now):
-                await states.save(key, event.bot.value, conversation.step,
+                await states.save(key, bot, conversation.step,
                                   conversation.language, conversation.data, now,
                                   self.settings.state_ttl)
+            if update_id is not None and len(outcome.replies) > 1:
+                # The first reply counts as started with this commit; the rest are owed.
+                await processed_updates.set_pending(
+                    session, bot, update_id, update_ledger.rest_after(outcome.replies, 0))
+                outcome.progress = self._progress(bot, update_id, outcome.replies)
         return outcome, ctx.outbox_written
+
+    async def _owed(self, session, event: Event, update_id: int,  # type: ignore[no-untyped-def]
+                    owed: list[dict[str, object]] | None) -> Outcome:
+        """An update handled before: nothing runs again; the replies that never started (the
+        instance died while sending) go now, the first counted as started with this commit."""
+        metrics.UPDATES.labels(event.bot.value, "duplicate").inc()
+        replies = update_ledger.from_json(owed)
+        if not replies:
+            return Outcome()
+        log.info("update sent again: %d owed reply(s) go now: bot=%s", len(replies),
+                 event.bot.value)
+        await processed_updates.set_pending(session, event.bot.value, update_id,
+                                            update_ledger.rest_after(replies, 0))
+        outcome = Outcome(replies)
+        if len(replies) > 1:
+            outcome.progress = self._progress(event.bot.value, update_id, replies)
+        return outcome
+
+    def _progress(self, bot: str, update_id: int, replies: list[Reply]):  # type: ignore[no-untyped-def]
+        async def started(index: int) -> None:
+            async with self.db.transaction() as session:
+                await processed_updates.set_pending(session, bot, update_id,
+                                                    update_ledger.rest_after(replies, index))
+        return started
 
     def _should_save(self, event: Event, conversation: Conversation,
                      stored: StoredState | None, now: datetime) -> bool:

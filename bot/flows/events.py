@@ -7,6 +7,7 @@ what lets every flow be tested without a network.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -103,6 +104,11 @@ class Outcome:
     replies: list[Reply] = field(default_factory=list)
     # Short text for the button-press acknowledgement (a toast in Telegram), if any.
     notice: str | None = None
+    # Set by the engine for webhook updates with several replies: awaited before reply i
+    # (i >= 1) leaves, so an update sent again after a crash gets only the replies not yet
+    # started (bot/flows/update_ledger.py).
+    progress: Callable[[int], Awaitable[None]] | None = field(default=None, compare=False,
+                                                                repr=False)
 
 
 MAX_CALLBACK_BYTES = 64

@@ -19,6 +19,7 @@ from bot.sandbox.core import SandboxCore
 from bot.sandbox.formatting import EntityParseError, auto_entities, parse_html
 from bot.sandbox.params import Params, Upload
 from bot.sandbox.state import JSON, BotState, ChatState, StoredMessage, bad_request
+from bot.sandbox.webhook import WebhookConfig
 
 Handler = Callable[[SandboxCore, BotState, Params], Awaitable[Any]]
 METHODS: dict[str, Handler] = {}
@@ -155,28 +156,33 @@ async def get_updates(core: SandboxCore, bot: BotState, p: Params) -> list[JSON]
 
 @method("setWebhook")
 async def set_webhook(core: SandboxCore, bot: BotState, p: Params) -> bool:
-    # Recorded only: the sandbox does not push updates to webhooks.
-    bot.webhook_url = p.get_str("url") or ""
-    if p.get_bool("drop_pending_updates"):
-        bot.updates.clear()
+    url = p.get_str("url") or ""
+    if not url:
+        await core.delete_webhook(bot, p.get_bool("drop_pending_updates"))
+        return True
+    if not url.startswith(("https://", "http://")):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    secret = p.get_str("secret_token")
+    if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise bad_request("secret token contains unallowed characters")
+    max_connections = p.get_int("max_connections", 40) or 40
+    if not 1 <= max_connections <= 100:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
+    allowed = p.get_json("allowed_updates")
+    await core.set_webhook(bot, WebhookConfig(url, secret, max_connections, allowed or None),
+                           p.get_bool("drop_pending_updates"))
     return True
 
 
 @method("deleteWebhook")
 async def delete_webhook(core: SandboxCore, bot: BotState, p: Params) -> bool:
-    bot.webhook_url = ""
-    if p.get_bool("drop_pending_updates"):
-        bot.updates.clear()
+    await core.delete_webhook(bot, p.get_bool("drop_pending_updates"))
     return True
 
 
 @method("getWebhookInfo")
 async def get_webhook_info(core: SandboxCore, bot: BotState, p: Params) -> JSON:
-    return {
-        "url": bot.webhook_url,
-        "has_custom_certificate": False,
-        "pending_update_count": len(bot.updates),
-    }
+    return core.webhook_info(bot)
 
 
 @method("logOut", "close")

@@ -31,6 +31,7 @@ from bot.sandbox.state import (
     new_file_ids,
     now,
 )
+from bot.sandbox.webhook import WebhookConfig, WebhookPusher
 
 ROLES = ("client", "staff")
 UNSUPPORTED_KINDS = ("photo", "voice", "sticker", "document", "location", "contact")
@@ -96,6 +97,17 @@ class SandboxCore:
         self.boot_id = secrets.token_hex(8)
         # The zone the page shows message times in (the system's KIMBOT_TIMEZONE).
         self.timezone = "Europe/Berlin"
+        # Webhooks set with setWebhook: token -> the task that posts that bot's updates.
+        self.webhooks: dict[str, WebhookPusher] = {}
+        # How the webhook pushers behave (Telegram waits about a minute and retries for hours;
+        # tests want it quicker).
+        self.webhook_timeout = 10.0
+        self.webhook_first_retry = 0.2
+        self.webhook_max_retry = 5.0
+        # Tests of a crash at a chosen moment: while set, sends are recorded at once but
+        # answered only when it is released (a slow Telegram), counted in `held_answers`.
+        self.answers_released: asyncio.Event | None = None
+        self.held_answers = 0
 
     # ------------------------------------------------------------------ bots
 
@@ -649,6 +661,58 @@ class SandboxCore:
                 "make sure that only one bot instance is running",
             )
         return copy.deepcopy(bot.updates[: max(1, min(limit, 100))])
+
+    # ------------------------------------------------------------ webhooks
+
+    async def set_webhook(self, bot: BotState, config: WebhookConfig, drop_pending: bool) -> None:
+        """From now on POST the bot's updates to `config.url` (getUpdates answers 409)."""
+        await self.delete_webhook(bot, drop_pending)
+        bot.webhook_url = config.url
+        pusher = WebhookPusher(bot, config, timeout=self.webhook_timeout,
+                               first_retry=self.webhook_first_retry,
+                               max_retry=self.webhook_max_retry)
+        self.webhooks[bot.token] = pusher
+        pusher.start()
+
+    async def delete_webhook(self, bot: BotState, drop_pending: bool = False) -> None:
+        bot.webhook_url = ""
+        pusher = self.webhooks.pop(bot.token, None)
+        if pusher is not None:
+            await pusher.stop()
+        if drop_pending:
+            bot.updates.clear()
+
+    def webhook_info(self, bot: BotState) -> JSON:
+        pusher = self.webhooks.get(bot.token)
+        if pusher is None:
+            return {"url": "", "has_custom_certificate": False,
+                    "pending_update_count": len(bot.updates)}
+        return pusher.info()
+
+    def hold_answers(self) -> None:
+        """From now on, a send is recorded (the person sees the message) but its answer waits
+        for `release_answers()`: Telegram being slow to answer."""
+        self.answers_released = asyncio.Event()
+
+    def release_answers(self) -> None:
+        if self.answers_released is not None:
+            self.answers_released.set()
+            self.answers_released = None
+
+    def pause_webhooks(self, paused: bool = True) -> None:
+        """Stop (or resume) posting new updates; posts under way go on."""
+        for pusher in self.webhooks.values():
+            pusher.paused = paused
+        for bot in self._bots.values():
+            bot.updates_changed.notify()
+
+    @property
+    def webhook_posts_in_flight(self) -> int:
+        return sum(len(pusher.in_flight) for pusher in self.webhooks.values())
+
+    async def stop_webhooks(self) -> None:
+        for token in list(self.webhooks):
+            await self.delete_webhook(self.bot(token))
 
     def _wake_everyone(self) -> None:
         for bot in self._bots.values():

@@ -85,6 +85,7 @@ class SandboxServer(SandboxCore):
             return
         runner, self._runner = self._runner, None
         self._closing = True
+        await self.stop_webhooks()
         self._wake_everyone()  # end long polls now instead of at their timeout
         await runner.cleanup()
 
@@ -109,6 +110,13 @@ class SandboxServer(SandboxCore):
             params = await read_params(request)
             self._record_call(bot, name, params.values)
             result = await handler(self, bot, params)
+            if self.answers_released is not None and name.lower().startswith("send"):
+                released = self.answers_released
+                self.held_answers += 1
+                try:
+                    await released.wait()
+                finally:
+                    self.held_answers -= 1
         except ApiError as error:
             log.debug("sandbox %s -> %s", name, error)
             return api_response(error.payload(), error.code)

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from functools import lru_cache
+from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.flows.client.menu import command_descriptions
-from bot.flows.engine import FlowEngine
-from bot.flows.events import BotKind, Button, Event, Reply
+from bot.flows.engine import FlowEngine, UpdateNotHandled
+from bot.flows.events import BotKind, Button, Event, Outcome, Reply
 from bot.i18n import FALLBACK_LANGUAGE, LANGUAGES, translator
 from bot.telegram import delivery
-from bot.telegram.delivery import Failure, Library, LibraryChatApi
+from bot.telegram.delivery import ALLOWED_UPDATES, Failure, Library, LibraryChatApi
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +51,14 @@ def _keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
                                   for b in row] for row in buttons])
 
 
+def _timed_out(exc: BaseException) -> bool:
+    # A pool timeout is raised before anything left: that one may be tried again.
+    return isinstance(exc, TimedOut) and not str(exc).startswith("Pool timeout")
+
+
 PTB = Library("client bot", log, markup=_markup, upload=InputFile, failures={
     RetryAfter: Failure.FLOOD, Forbidden: Failure.BLOCKED, BadRequest: Failure.REFUSED,
-    NetworkError: Failure.NETWORK, TelegramError: Failure.OTHER})
+    NetworkError: Failure.NETWORK, TelegramError: Failure.OTHER}, timed_out=_timed_out)
 
 
 class PtbChatApi(LibraryChatApi, library=PTB):
@@ -52,11 +66,14 @@ class PtbChatApi(LibraryChatApi, library=PTB):
 
 
 class ClientBot:
-    """Owns the python-telegram-bot Application and its long polling."""
+    """Owns the python-telegram-bot Application: long polling, or (webhook=True) no Updater
+    at all, each webhook update handed to `Application.process_update` by `feed`."""
 
-    def __init__(self, token: str, api_url: str, engine: FlowEngine) -> None:
+    def __init__(self, token: str, api_url: str, engine: FlowEngine,
+                 webhook: bool = False) -> None:
         self.engine = engine
-        self.app: Application = (
+        self.webhook = webhook
+        builder = (
             ApplicationBuilder()
             .token(token)
             .base_url(f"{api_url}/bot")
@@ -65,8 +82,10 @@ class ClientBot:
             .concurrent_updates(True)
             # Our scheduler drives timed work; PTB's own JobQueue would be a second one.
             .job_queue(None)
-            .build()
         )
+        if webhook:
+            builder = builder.updater(None)  # updates come from our web server
+        self.app: Application = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
 
@@ -74,12 +93,23 @@ class ClientBot:
         if not isinstance(update, Update):
             return
         event = to_event(update)
+        delivery.count_update(BotKind.CLIENT, event)
+        result = delivery.CURRENT_WEBHOOK.get()
         if event is None:
+            if result is not None:
+                result.committed = True  # nothing to handle: done
             return
-        api = PtbChatApi(context.bot)
+        api = PtbChatApi(context.bot, BotKind.CLIENT.value)
         answer = update.callback_query.answer if update.callback_query is not None else None
-        await self.engine.handle(event, deliver=lambda outcome: delivery.respond(
-            api, PTB, event, outcome, answer))
+        webhook_update = update.update_id if result is not None else None
+
+        async def send(outcome: Outcome) -> None:
+            if result is not None:
+                result.committed = True  # the engine delivers only after the commit
+            await delivery.respond(api, PTB, event, outcome, answer)
+
+        with contextlib.suppress(UpdateNotHandled):  # the webhook answers with an error
+            await self.engine.handle(event, deliver=send, update_id=webhook_update)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -101,9 +131,23 @@ class ClientBot:
         except Exception:
             log.warning("client bot: could not set the command menu", exc_info=True)
         await self.app.start()
+        if self.webhook:
+            return  # never setWebhook here: `kimbot webhook set` registers it once
         assert self.app.updater is not None
         await self.app.updater.start_polling(poll_interval=0.0, timeout=10,
-                                             allowed_updates=["message", "callback_query"])
+                                             allowed_updates=list(ALLOWED_UPDATES))
+
+    async def feed(self, data: dict[str, Any]) -> bool:
+        """Handle one webhook update; True once its transaction committed (answer 200),
+        False when the database failed (answer with an error: Telegram sends it again)."""
+        update = Update.de_json(data, self.app.bot)
+        result = delivery.WebhookResult()
+        token = delivery.CURRENT_WEBHOOK.set(result)
+        try:
+            await self.app.process_update(update)
+        finally:
+            delivery.CURRENT_WEBHOOK.reset(token)
+        return result.committed
 
     @property
     def username(self) -> str | None:

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from functools import partial
 from typing import Any, Protocol
 
+from bot import metrics
 from bot.flows.events import (
     Attachment,
     BotKind,
@@ -40,7 +42,10 @@ class Failure(StrEnum):
     """Why a Bot API call failed, as far as the policy needs to know."""
 
     FLOOD = "flood"  # 429: Telegram says how long to wait
-    NETWORK = "network"  # no answer in time, dropped connection: a later try may get through
+    NETWORK = "network"  # refused or dropped connection: a later try may get through
+    # No answer in time: the request left and may have arrived. Sending it again could show
+    # the person the same message twice, so it is not (as in the outbox).
+    MAYBE_SENT = "maybe sent"
     BLOCKED = "blocked"  # 403: the person blocked the bot
     REFUSED = "refused"  # 400: this request will never succeed (message gone, not modified ...)
     OTHER = "other"  # any other Bot API error
@@ -64,6 +69,8 @@ class Library:
     # Its exception classes, tried in order: most specific first (in python-telegram-bot a
     # BadRequest is also a NetworkError), the library's base class of Bot API errors last.
     failures: Mapping[type[Exception], Failure]
+    # Which of its network errors are a request that timed out after leaving (maybe sent).
+    timed_out: Callable[[BaseException], bool] = lambda exc: False
 
 
 def describe(exc: BaseException | None, library: Library) -> ApiFailure | None:
@@ -71,6 +78,8 @@ def describe(exc: BaseException | None, library: Library) -> ApiFailure | None:
     for cls, kind in library.failures.items():
         if isinstance(exc, cls):
             wait = _seconds(getattr(exc, "retry_after", 0)) if kind is Failure.FLOOD else 0.0
+            if kind is Failure.NETWORK and exc is not None and library.timed_out(exc):
+                kind = Failure.MAYBE_SENT
             return ApiFailure(kind, wait, str(getattr(exc, "message", exc)))
     return None
 
@@ -93,7 +102,8 @@ def verdict(failure: ApiFailure | None, attempt: int) -> Verdict:
         return Verdict(True, failure.retry_after)
     if failure.kind is Failure.NETWORK:
         return Verdict(True, backoff(attempt))
-    return Verdict(False)  # blocked by the person, or a request that will never succeed
+    # Blocked by the person, a request that will never succeed, or one that may have arrived.
+    return Verdict(False)
 
 
 def report_lost(library: Library, exc: BaseException | None, what: str) -> None:
@@ -104,6 +114,30 @@ def report_lost(library: Library, exc: BaseException | None, what: str) -> None:
         library.log.info("%s: the user blocked the bot; reply dropped", library.name)
     else:
         library.log.error("%s: %s", library.name, what, exc_info=exc)
+
+
+# ------------------------------------------------------------------------ webhook updates
+
+
+# The updates both bots take, in polling and in the webhook `kimbot webhook set` registers.
+ALLOWED_UPDATES = ("message", "callback_query")
+
+
+class WebhookResult:
+    """What became of one webhook update, told from inside the library's dispatching (which
+    keeps a handler's errors to itself) to the web server, which answers Telegram: 2xx only
+    when the update's transaction committed."""
+
+    def __init__(self) -> None:
+        self.committed = False
+
+
+# Set by an adapter's `feed` around its library's dispatching of one webhook update.
+CURRENT_WEBHOOK: ContextVar[WebhookResult | None] = ContextVar("kimbot_webhook", default=None)
+
+
+def count_update(bot: BotKind, event: Event | None) -> None:
+    metrics.UPDATES.labels(bot.value, event.kind.value if event else "ignored").inc()
 
 
 # ------------------------------------------------------------------------ incoming updates
@@ -241,7 +275,9 @@ class ChatApi(Protocol):
 async def deliver(api: ChatApi, event: Event, outcome: Outcome) -> None:
     """Send the replies in order; the first one marked `edit` replaces the pressed message."""
     edit_target = event.message_id
-    for reply in outcome.replies:
+    for index, reply in enumerate(outcome.replies):
+        if index and outcome.progress is not None:
+            await outcome.progress(index)  # recorded as started before it leaves
         if reply.document is not None:
             await api.send_document(event.chat_id, reply.document, reply)
         elif reply.edit and edit_target is not None:
@@ -280,6 +316,9 @@ class BotMethods(Protocol):
                           reply_markup: Any) -> Awaitable[Any]: ...
 
 
+_RESULTS = {Failure.FLOOD: "429", Failure.BLOCKED: "403"}
+
+
 class LibraryChatApi:
     """`ChatApi` on a library's Bot, with this module's retries. An adapter subclasses it naming
     its library: `class PtbChatApi(LibraryChatApi, library=PTB)`."""
@@ -290,12 +329,19 @@ class LibraryChatApi:
         super().__init_subclass__(**kwargs)
         cls.library = library
 
-    def __init__(self, bot: BotMethods) -> None:
+    def __init__(self, bot: BotMethods, bot_kind: str = "") -> None:
         self.bot = bot
+        self.bot_kind = bot_kind or self.library.name.split()[0]  # "client", "staff"
 
     async def _call(self, call: Callable[[], Awaitable[object]]) -> None:
-        await with_retries(call, lambda exc, attempt: verdict(describe(exc, self.library),
-                                                              attempt))
+        def classify(exc: Exception, attempt: int) -> Verdict:
+            failure = describe(exc, self.library)
+            metrics.count_send(self.bot_kind, _RESULTS.get(failure.kind if failure else None,
+                                                           "other"))
+            return verdict(failure, attempt)
+
+        await with_retries(call, classify)
+        metrics.count_send(self.bot_kind, "ok")
 
     async def send_text(self, chat_id: int, reply: Reply) -> None:
         markup = self.library.markup(reply)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -22,13 +24,14 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    Update,
 )
 
-from bot.flows.engine import FlowEngine
+from bot.flows.engine import FlowEngine, UpdateNotHandled
 from bot.flows.events import BotKind, Event, Outcome, Reply
 from bot.flows.staff.texts import COMMANDS
 from bot.telegram import delivery
-from bot.telegram.delivery import Failure, Library, LibraryChatApi
+from bot.telegram.delivery import ALLOWED_UPDATES, Failure, Library, LibraryChatApi
 
 log = logging.getLogger(__name__)
 
@@ -50,21 +53,35 @@ def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
         for row in reply.buttons])
 
 
+def _timed_out(exc: BaseException) -> bool:
+    # aiogram's session reports an answer that did not come in time as "Request timeout
+    # error"; a refused or reset connection names the aiohttp error instead.
+    return isinstance(exc, TelegramNetworkError) and "timeout" in str(exc).lower()
+
+
 AIOGRAM = Library("staff bot", log, markup=_markup, upload=BufferedInputFile, failures={
     TelegramRetryAfter: Failure.FLOOD, TelegramForbiddenError: Failure.BLOCKED,
     TelegramBadRequest: Failure.REFUSED, TelegramNetworkError: Failure.NETWORK,
-    TelegramAPIError: Failure.OTHER})
+    TelegramAPIError: Failure.OTHER}, timed_out=_timed_out)
 
 
 class AiogramChatApi(LibraryChatApi, library=AIOGRAM):
     """The shared delivery on aiogram's Bot."""
 
 
-class StaffBot:
-    """Owns the aiogram Bot, Dispatcher and the polling task."""
+# Longer than any update takes; past it aiogram answers the webhook and goes on in the
+# background, and `feed` then answers with an error, so Telegram sends the update again.
+FEED_TIMEOUT = 50.0
 
-    def __init__(self, token: str, api_url: str, engine: FlowEngine) -> None:
+
+class StaffBot:
+    """Owns the aiogram Bot and Dispatcher: a polling task, or (webhook=True) none, each
+    webhook update handed to `Dispatcher.feed_webhook_update` by `feed`."""
+
+    def __init__(self, token: str, api_url: str, engine: FlowEngine,
+                 webhook: bool = False) -> None:
         self.engine = engine
+        self.webhook = webhook
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
         self.bot = Bot(token, session=session)
         self.dispatcher = Dispatcher()
@@ -75,25 +92,54 @@ class StaffBot:
         self._polling: asyncio.Task[None] | None = None
         self.username: str | None = None  # from getMe, for invitation links
 
-    async def _on_message(self, message: Message, bot: Bot) -> None:
+    async def _on_message(self, message: Message, bot: Bot, event_update: Update) -> None:
         event = message_event(message)
+        delivery.count_update(BotKind.STAFF, event)
         if event is not None:
-            await self._handle(bot, event, None)
+            await self._handle(bot, event, None, event_update.update_id)
+        elif (result := delivery.CURRENT_WEBHOOK.get()) is not None:
+            result.committed = True  # nothing to handle: done
 
-    async def _on_callback(self, query: CallbackQuery, bot: Bot) -> None:
-        await self._handle(bot, callback_event(query), query.answer)
+    async def _on_callback(self, query: CallbackQuery, bot: Bot, event_update: Update) -> None:
+        event = callback_event(query)
+        delivery.count_update(BotKind.STAFF, event)
+        await self._handle(bot, event, query.answer, event_update.update_id)
 
-    async def _handle(self, bot: Bot, event: Event, answer: delivery.Answer | None) -> None:
-        api = AiogramChatApi(bot)
+    async def _handle(self, bot: Bot, event: Event, answer: delivery.Answer | None,
+                      update_id: int) -> None:
+        api = AiogramChatApi(bot, BotKind.STAFF.value)
+        result = delivery.CURRENT_WEBHOOK.get()
 
         async def send(outcome: Outcome) -> None:
+            if result is not None:
+                result.committed = True  # the engine delivers only after the commit
             try:
                 await delivery.respond(api, AIOGRAM, event, outcome, answer)
             except Exception as exc:
                 # aiogram would log it too, but without saying the reply is lost for good.
                 delivery.report_lost(AIOGRAM, exc, "could not deliver a reply")
 
-        await self.engine.handle(event, deliver=send)
+        with contextlib.suppress(UpdateNotHandled):  # the webhook answers with an error
+            await self.engine.handle(event, deliver=send,
+                                     update_id=update_id if result is not None else None)
+
+    async def feed(self, data: dict[str, Any]) -> bool:
+        """Handle one webhook update; True once its transaction committed (answer 200),
+        False when the database failed (answer with an error: Telegram sends it again)."""
+        result = delivery.WebhookResult()
+        token = delivery.CURRENT_WEBHOOK.set(result)
+        try:
+            await self.dispatcher.feed_webhook_update(self.bot, data, _timeout=FEED_TIMEOUT)
+        finally:
+            delivery.CURRENT_WEBHOOK.reset(token)
+        if not result.committed:
+            # Not a message or button press (an edit, say): the dispatcher had nothing to do.
+            return not self._handled_kind(data)
+        return True
+
+    @staticmethod
+    def _handled_kind(data: dict[str, Any]) -> bool:
+        return "message" in data or "callback_query" in data
 
     async def start(self) -> None:
         # Fails here, at start-up, for a refused token or an unreachable server; the polling
@@ -104,9 +150,11 @@ class StaffBot:
                                             for n, d in COMMANDS])
         except Exception:
             log.warning("staff bot: could not set the command menu", exc_info=True)
+        if self.webhook:
+            return  # never setWebhook here: `kimbot webhook set` registers it once
         self._polling = asyncio.create_task(self.dispatcher.start_polling(
             self.bot, handle_signals=False, close_bot_session=False, polling_timeout=10,
-            allowed_updates=["message", "callback_query"]))
+            allowed_updates=list(ALLOWED_UPDATES)))
 
     async def stop(self) -> None:
         if self._polling is not None:

@@ -9,14 +9,13 @@ import os
 import signal
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.catalogue.cache import CatalogueCache
-from bot.catalogue.samples import RBK
 from bot.flows.events import Reply
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.state import SimUser
@@ -26,14 +25,11 @@ from scheduler.outbox import OutboxDispatcher, SendLimits
 from scheduler.rate_limit import RateLimiter
 from scheduler.reminders import queue_due_reminders
 from scheduler.send_errors import Blocked, NotSent, RetryLater, Undeliverable
-from storage import appointments as store
 from storage import outbox
-from storage.catalogue_io import import_catalogue
 from storage.db import Database
-from storage.models import AppointmentKind, Channel, OutboxMessage, Reminder, StaffRole
-from storage.reminders import ReminderPolicy
-from storage.repositories import Clients, Staff
+from storage.models import OutboxMessage, Reminder
 from tests.support.common import VirtualTime
+from tests.support.reminders import seed_due_reminders
 
 ROOT = Path(__file__).parents[2]
 CLIENT_TOKEN, STAFF_TOKEN = "1000001:guarantee-client", "1000002:guarantee-staff"
@@ -55,26 +51,6 @@ def register(server: SandboxServer, count: int) -> list[int]:
     for chat_id in chats:
         server.register_user(CLIENT_TOKEN, SimUser(chat_id, f"Person {chat_id}", "ar"))
     return chats
-
-
-async def seed_due_reminders(db: Database, chats: list[int], now: datetime) -> None:
-    """One appointment per chat, 90 minutes ahead, booked three hours ago: each has exactly
-    one reminder (two hours before), due half an hour ago. One case manager per appointment,
-    so they can all be at the same time. No quiet hours: these tests are about delivery, and
-    `now` may be the real time of a `kimbot outbox send` process, at any hour."""
-    await import_catalogue(db, [RBK], now)
-    booked_at = now - timedelta(hours=3)
-    async with db.transaction() as session:
-        staff, clients = Staff(session), Clients(session)
-        for chat_id in chats:
-            member = await staff.add(chat_id + 100000, f"Case {chat_id}",
-                                     StaffRole.CASE_MANAGER, booked_at)
-            client = await clients.record_consent(chat_id, "ar", "v1", booked_at)
-            await store.book(session, client_id=client.id, staff_member_id=member.id,
-                             office_id="kim-odenthal", kind=AppointmentKind.FOLLOW_UP,
-                             channel=Channel.PHONE, starts_at=now + timedelta(minutes=90),
-                             duration=timedelta(minutes=30), now=booked_at,
-                             reminder_policy=ReminderPolicy(quiet=None))
 
 
 def delivered(server: SandboxServer, token: str = CLIENT_TOKEN) -> Counter[int]:

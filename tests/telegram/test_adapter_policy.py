@@ -43,16 +43,18 @@ class Library:
     blocked: Callable[[], Exception]
     bad_request: Callable[[str], Exception]
     network: Callable[[], Exception]
+    timed_out: Callable[[], Exception]  # the request left, no answer came
 
 
 def ptb() -> Library:
-    from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+    from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
     from bot.telegram.client_bot import PtbChatApi
 
     return Library(PtbChatApi, lambda: RetryAfter(0),
                    lambda: Forbidden("Forbidden: bot was blocked by the user"),
-                   BadRequest, lambda: NetworkError("connection reset"))
+                   BadRequest, lambda: NetworkError("connection reset"),
+                   lambda: TimedOut("Timed out"))
 
 
 def aiogram() -> Library:
@@ -71,7 +73,8 @@ def aiogram() -> Library:
                    lambda: TelegramRetryAfter(method, "Too Many Requests", 0),
                    lambda: TelegramForbiddenError(method, "Forbidden: bot was blocked by the user"),
                    lambda text: TelegramBadRequest(method, text),
-                   lambda: TelegramNetworkError(method, "connection reset"))
+                   lambda: TelegramNetworkError(method, "connection reset"),
+                   lambda: TelegramNetworkError(method, "Request timeout error"))
 
 
 LIBRARIES = pytest.mark.parametrize("library", [ptb, aiogram], ids=["ptb", "aiogram"])
@@ -85,6 +88,16 @@ async def test_a_flood_answer_or_a_network_error_is_tried_again(library, failure
     bot = FakeBot(getattr(lib, failure)())
     await lib.api(bot).send_text(1, Reply("hi"))
     assert bot.calls == ["send_message", "send_message"]
+
+
+@LIBRARIES
+async def test_a_send_that_timed_out_is_not_sent_again(library):
+    # It may have arrived: a second try could show the person the same message twice.
+    lib = library()
+    bot = FakeBot(lib.timed_out())
+    with pytest.raises(type(lib.timed_out())):
+        await lib.api(bot).send_text(1, Reply("hi"))
+    assert bot.calls == ["send_message"]
 
 
 @LIBRARIES

@@ -15,17 +15,15 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import date
-from typing import Literal
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Literal
 
 from bot.catalogue.topics import TOPIC_BY_CODE, TOPICS
 from bot.flows.staff.kurz.flow import CHANNEL_LABELS
 from bot.flows.staff.months import month_title
 from storage.stats_export import DemandLine, ExportRow, MonthExport, RowKind
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Format = Literal["xlsx", "csv"]
 Cell = str | int | float | None
@@ -136,6 +134,9 @@ def _inert(text: str) -> str:
 
 
 def to_xlsx(export: MonthExport) -> bytes:
+    # Imported here: openpyxl costs every instance about 9 MB of memory, for a monthly file.
+    from openpyxl import Workbook
+
     book = Workbook()
     book.properties.creator = "kimbot"
     book.properties.title = f"KIM-Statistik {month_title(export.month)} – {export.title}"
@@ -159,6 +160,9 @@ def to_xlsx(export: MonthExport) -> bytes:
 
 def _table(sheet: Worksheet, head: list[str], lines: Iterable[list[Cell]], bold: list[bool],
            frozen: str) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet.append(head)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
