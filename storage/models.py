@@ -849,8 +849,8 @@ class UndeliveredMessage(Base):
 class ProcessedUpdate(Base):
     """A webhook update already handled, kept until Telegram has long stopped sending it again
     (it gives up after about a day), so a re-sent update is answered once. Holds no message
-    text, except `pending`: the replies of a multi-message answer not yet started, cleared as
-    the last one leaves."""
+    text, except `pending`: the replies of a multi-message answer while they are being sent
+    (`started` of them have started), cleared as the last one starts."""
 
     __tablename__ = "processed_updates"
 
@@ -859,6 +859,7 @@ class ProcessedUpdate(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     pending: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True,
                                                                   default=None)
+    started: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ChatSendPace(Base):

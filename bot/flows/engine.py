@@ -165,9 +165,10 @@ class FlowEngine:
         async with self.db.transaction() as session:
             await lock_chat(session, bot, event.chat_id)
             if update_id is not None:
-                first, owed = await processed_updates.claim(session, bot, update_id, now)
+                first, kept, started = await processed_updates.claim(session, bot,
+                                                                      update_id, now)
                 if not first:
-                    return await self._owed(session, event, update_id, owed), False
+                    return await self._owed(session, event, update_id, kept, started), False
             states = ConversationStates(session)
             person_model = Client if event.bot is BotKind.CLIENT else StaffMember
             stored, person = await load_chat(session, key, person_model, event.user_id)
@@ -190,34 +191,37 @@ class FlowEngine:
                                   self.settings.state_ttl)
             if update_id is not None and len(outcome.replies) > 1:
                 # The first reply counts as started with this commit; the rest are owed.
-                await processed_updates.set_pending(
-                    session, bot, update_id, update_ledger.rest_after(outcome.replies, 0))
-                outcome.progress = self._progress(bot, update_id, outcome.replies)
+                await processed_updates.keep_replies(session, bot, update_id,
+                                                     update_ledger.to_json(outcome.replies))
+                outcome.progress = self._progress(bot, update_id, 0, len(outcome.replies))
         return outcome, ctx.outbox_written
 
     async def _owed(self, session, event: Event, update_id: int,  # type: ignore[no-untyped-def]
-                    owed: list[dict[str, object]] | None) -> Outcome:
-        """An update handled before: nothing runs again; the replies that never started (the
-        instance died while sending) go now, the first counted as started with this commit."""
+                    kept: list[dict[str, object]] | None, started: int) -> Outcome:
+        """An update handled before: nothing runs again. The replies that never started (the
+        instance that had it died, or is slow) go now, each taken with a conditional UPDATE,
+        the first in this transaction."""
         metrics.UPDATES.labels(event.bot.value, "duplicate").inc()
-        replies = update_ledger.from_json(owed)
-        if not replies:
+        replies = update_ledger.owed(kept, started)
+        total = started + len(replies)
+        if not replies or not await processed_updates.start_reply(
+                session, event.bot.value, update_id, started, last=started + 1 == total):
             return Outcome()
         log.info("update sent again: %d owed reply(s) go now: bot=%s", len(replies),
                  event.bot.value)
-        await processed_updates.set_pending(session, event.bot.value, update_id,
-                                            update_ledger.rest_after(replies, 0))
         outcome = Outcome(replies)
         if len(replies) > 1:
-            outcome.progress = self._progress(event.bot.value, update_id, replies)
+            outcome.progress = self._progress(event.bot.value, update_id, started, total)
         return outcome
 
-    def _progress(self, bot: str, update_id: int, replies: list[Reply]):  # type: ignore[no-untyped-def]
-        async def started(index: int) -> None:
+    def _progress(self, bot: str, update_id: int, offset: int,  # type: ignore[no-untyped-def]
+                  total: int):
+        async def start(index: int) -> bool:
+            number = offset + index
             async with self.db.transaction() as session:
-                await processed_updates.set_pending(session, bot, update_id,
-                                                    update_ledger.rest_after(replies, index))
-        return started
+                return await processed_updates.start_reply(session, bot, update_id, number,
+                                                           last=number == total - 1)
+        return start
 
     def _should_save(self, event: Event, conversation: Conversation,
                      stored: StoredState | None, now: datetime) -> bool:

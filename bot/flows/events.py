@@ -105,9 +105,9 @@ class Outcome:
     # Short text for the button-press acknowledgement (a toast in Telegram), if any.
     notice: str | None = None
     # Set by the engine for webhook updates with several replies: awaited before reply i
-    # (i >= 1) leaves, so an update sent again after a crash gets only the replies not yet
-    # started (bot/flows/update_ledger.py).
-    progress: Callable[[int], Awaitable[None]] | None = field(default=None, compare=False,
+    # (i >= 1) leaves, it counts the reply as started, or says False when another instance
+    # sends the rest (bot/flows/update_ledger.py).
+    progress: Callable[[int], Awaitable[bool]] | None = field(default=None, compare=False,
                                                                 repr=False)
 
 

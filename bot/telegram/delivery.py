@@ -276,8 +276,10 @@ async def deliver(api: ChatApi, event: Event, outcome: Outcome) -> None:
     """Send the replies in order; the first one marked `edit` replaces the pressed message."""
     edit_target = event.message_id
     for index, reply in enumerate(outcome.replies):
-        if index and outcome.progress is not None:
-            await outcome.progress(index)  # recorded as started before it leaves
+        # Counted as started before it leaves; another instance may have taken the rest.
+        if index and outcome.progress is not None and not await outcome.progress(index):
+            log.info("the rest of this answer is being sent by another instance")
+            return
         if reply.document is not None:
             await api.send_document(event.chat_id, reply.document, reply)
         elif reply.edit and edit_target is not None:

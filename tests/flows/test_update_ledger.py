@@ -3,6 +3,8 @@ never started, whatever moment the instance handling it died at."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.flows.engine import FlowEngine, UpdateNotHandled
@@ -135,3 +137,30 @@ async def test_a_database_that_fails_leaves_the_update_for_telegram_to_send_agai
         assert len(outcome.replies) == 1 and runs == []
     finally:
         await gone.dispose()
+
+
+async def test_a_slow_instance_and_the_one_that_got_the_update_again_share_the_rest(db, clock):
+    # Instance A sent the first reply, then hung (Telegram gave up waiting for its 200 and sent
+    # the update to instance B). B sends the rest; when A wakes up, nothing is left for it.
+    a, runs = engine_with(db, clock, THREE)
+    b = FlowEngine(db, clock, handlers=a._handlers)
+    api = Api()
+    hung, wake = asyncio.Event(), asyncio.Event()
+
+    class SlowApi(Api):
+        async def send_text(self, chat_id, reply):
+            await api.send_text(chat_id, reply)
+            if reply.text == "eins":
+                hung.set()
+                await wake.wait()
+
+        async def send_document(self, chat_id, document, reply):
+            await api.send_document(chat_id, document, reply)
+
+    first = asyncio.create_task(a.handle(event(), deliver=lambda o: deliver(SlowApi(), event(), o),
+                                         update_id=47))
+    await hung.wait()
+    await b.handle(event(), deliver=lambda o: deliver(api, event(), o), update_id=47)
+    wake.set()
+    await first
+    assert api.sent == ["eins", "zwei [termin.ics]", "drei"] and runs == [1]

@@ -26,8 +26,10 @@ def upgrade() -> None:
         sa.Column("bot", sa.String(10), nullable=False),
         sa.Column("update_id", sa.BigInteger(), nullable=False),
         sa.Column("expires_at", UTC_TIME, nullable=False),
-        # The replies not yet started, while an answer of several messages is being sent.
+        # While an answer of several messages is being sent: all its replies, and how many
+        # have started (a conditional UPDATE on `started` decides who sends the next one).
         sa.Column("pending", sa.JSON(), nullable=True),
+        sa.Column("started", sa.Integer(), nullable=False, server_default="0"),
         sa.PrimaryKeyConstraint("bot", "update_id", name="pk_processed_updates"),
     )
     op.create_index("ix_processed_updates_expires_at", "processed_updates", ["expires_at"])
