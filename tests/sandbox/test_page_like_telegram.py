@@ -106,7 +106,7 @@ async def test_a_pane_follows_the_newest_message_once_a_picture_has_loaded() -> 
             messages = await staff.locator(".messages").element_handle()
             await page.wait_for_function(
                 "box => box.scrollHeight - box.scrollTop - box.clientHeight < 4", arg=messages,
-                timeout=5000)
+                timeout=15000)
             height = await photo.evaluate("img => img.getBoundingClientRect().height")
             assert height > 300  # the picture really made the pane taller after arriving
 

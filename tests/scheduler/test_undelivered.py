@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.flows.staff.digest.content import compose
+from bot.i18n import FSI, PDI
 from scheduler.clock import FixedClock
 from scheduler.outbox import MAX_ATTEMPTS, OutboxDispatcher
 from scheduler.send_errors import Blocked, NotSent, Undeliverable
@@ -70,8 +71,8 @@ async def test_a_refused_staff_message_is_kept_with_its_reason_and_shown_to_coor
                                on_demand=True)
     body = "\n".join(digest.messages)
     assert "📭 Nicht zugestellt seit" in body
-    assert ("an N. Neu: „📅 Neuer Termin“ – Chat nicht gefunden – hat die Person den Staff-Bot "
-            "schon gestartet?") in body
+    assert (f"an {FSI}N. Neu{PDI}: „📅 Neuer Termin“ – Chat nicht gefunden – hat die Person "
+            "den Staff-Bot schon gestartet?") in body
 
 
 async def test_a_blocked_staff_bot_and_a_given_up_message_are_kept_too(db):

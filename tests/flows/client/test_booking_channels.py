@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.appointments.setup import set_booking_rules
-from bot.i18n import translator
+from bot.i18n import FSI, PDI, translator
 from storage import appointments as store
 from storage.models import Appointment, AppointmentStatus, Client, OutboxMessage
 from tests.support.booking import MANAGER_CHAT, TUESDAY, TUESDAY_NINE, book_button, consented
@@ -69,7 +69,7 @@ async def test_a_follow_up_by_phone_asks_for_the_number_and_says_so(booking_engi
             OutboxMessage.chat_id == MANAGER_CHAT).order_by(OutboxMessage.id))).all()[-1]
     assert (follow_up.kind, follow_up.channel, client.phone) == (
         "follow_up", "phone", "0176 1234567")
-    assert "Folgetermin, Telefon" in told and "Tel. 0176 1234567" in told
+    assert "Folgetermin, Telefon" in told and f"Tel. {FSI}0176 1234567{PDI}" in told
 
 
 async def test_a_video_call_needs_no_number_and_the_calendar_says_so(booking_engine, sqlite_db,

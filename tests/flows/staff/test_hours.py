@@ -12,6 +12,7 @@ from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
 from bot.flows.staff import texts
 from bot.flows.staff.hours import flow as hours
+from bot.i18n import FSI, PDI
 from storage.models import Appointment, AppointmentKind, CaseManagerWorkplace, StaffRole
 from tests.support.booking import consented
 from tests.support.chat import Chat
@@ -151,7 +152,7 @@ async def test_booked_appointments_outside_the_new_hours_are_shown_before_saving
     check = await chat.send("Mo-Mi 09:00-12:00")
     body = text(check)
     assert "1 gebuchte(r) Termin(e) liegen außerhalb der neuen Zeiten" in body
-    assert "Do 26.11.2026, 10:00–10:30 Uhr: Amal" in body
+    assert f"Do 26.11.2026, 10:00–10:30 Uhr: {FSI}Amal{PDI}" in body
     assert f"cancel:{thursday}" in actions(check) and f"cancel:{tuesday}" not in actions(check)
     await chat.press("zt_save")
     async with db.transaction() as session:

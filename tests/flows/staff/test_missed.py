@@ -8,7 +8,7 @@ from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
 from bot.flows.staff.digest.content import compose
-from bot.i18n import translator
+from bot.i18n import FSI, PDI, translator
 from storage.models import AppointmentKind, Channel, StaffMember
 from tests.support.chat import Chat
 from tests.support.common import actions, text
@@ -40,7 +40,7 @@ async def test_marked_missed_in_heute_the_person_is_invited_kindly_to_book_again
     chat = staff(db, clock)
     await chat.send("/heute")
     marked = await chat.press(f"missed:{missed}")
-    assert "Amal hat im Chat eine freundliche Nachricht" in text(marked)
+    assert f"{FSI}Amal{PDI} hat im Chat eine freundliche Nachricht" in text(marked)
     [kind] = await messages_to(db, PERSON, bot="client")
     assert kind.text == "\n".join([
         AR._("We missed you at your appointment on {date} at {time}.",
@@ -81,7 +81,7 @@ async def test_the_digest_lists_who_did_not_come(db, clock):
                                timezone=BERLIN, on_demand=True)
     body = "\n".join(digest.messages)
     assert "🕳 Nicht erschienen (ohne Folgen" in body
-    assert "• Mo 23.11., 08:00 Amal – Erstgespräch" in body
+    assert f"• Mo 23.11., 08:00 {FSI}Amal{PDI} – Erstgespräch" in body
 
 
 async def test_the_button_in_the_message_starts_a_booking(db, clock):
