@@ -128,7 +128,8 @@ def test_outbox_status_lists_what_waits_and_what_was_refused(tmp_path):
     async def prepare() -> None:
         db = Database(url)
         try:
-            now = datetime.now(UTC)
+            # The command reads the real clock; only the order of the times matters here.
+            now = datetime.now(UTC)  # wall clock ok
             async with db.transaction() as session:
                 session.add(StaffMember(telegram_id=4711, display_name="Frau Kaya",
                                         role="case_manager", active=True, created_at=now))

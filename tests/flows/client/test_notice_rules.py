@@ -47,7 +47,7 @@ async def test_a_late_cancellation_asks_to_phone_and_may_still_cancel(booking_en
     assert EN._("It is too late to cancel it here.") in body
     # The Odenthal office has no phone in the catalogue: the KI team for Odenthal has.
     assert EN._("Please phone the KIM office: {phone}", phone="02202 13-0") in body
-    assert actions(late)[:2] == [f"alate:{appointment.id}", "appointments"]
+    assert actions(late)[:3] == [f"alate:{appointment.id}", "write", "appointments"]
     assert "acancelok" not in " ".join(actions(late))
 
     done = await chat.press(f"alate:{appointment.id}")
@@ -80,7 +80,7 @@ async def test_an_office_that_takes_no_late_cancellations_only_names_its_phone(b
     await book_tuesday(chat)
     [appointment] = await appointments(sqlite_db)
     late = await chat.press(f"acancel:{appointment.id}")
-    assert actions(late)[0] == "appointments"
+    assert actions(late)[:2] == ["write", "appointments"]  # write to KIM or keep it
     assert not any(a.startswith("alate:") for a in actions(late))
     forged = await chat.press(f"alate:{appointment.id}")
     assert "does not work any more" in text(forged)

@@ -68,6 +68,8 @@ async def late_screen(turn: ClientTurn, appointment: Appointment, rules: OfficeB
         lines += ["", tr._("If you cannot come, you can still cancel here. Your case manager "
                            "will know that it was at short notice.")]
         buttons.append([Button(tr._("Cancel anyway"), action("alate", str(appointment.id)))])
+    # Or write to the team instead of phoning (Talk to KIM).
+    buttons.append([Button(tr._("✉️ Write to KIM"), action("write"))])
     buttons.append([Button(tr._("Keep my appointment"), action("appointments"))])
     turn.ctx.conversation.go(steps.LATE_CANCEL, appointment=appointment.id)
     return Outcome([turn.reply(directed(lines, tr), rows(*buttons, *back_to_menu(turn)))])
