@@ -478,44 +478,37 @@ def _send_media(
     )
 
 
+def _stored_file(
+    core: SandboxCore, bot: BotState, upload: Upload | JSON, folder: str, named: bool, **extra: Any
+) -> JSON:
+    """The API object of a document or voice upload (or of a known file_id sent again)."""
+    if not isinstance(upload, Upload):
+        return {k: v for k, v in upload.items() if v is not None and (named or k != "file_name")}
+    record = core.store_file(
+        bot, upload.data, folder, file_name=upload.filename if named else None,
+        mime_type=upload.content_type,
+    )
+    ids = {"file_id": record.file_id, "file_unique_id": record.file_unique_id}
+    return _with_optional(
+        {**ids, "file_size": record.file_size, **extra},
+        file_name=record.file_name if named else None,
+        mime_type=record.mime_type,
+    )
+
+
 @method("sendDocument")
 async def send_document(core: SandboxCore, bot: BotState, p: Params) -> JSON:
-    def build(upload: Upload | JSON) -> JSON:
-        if not isinstance(upload, Upload):
-            return {k: v for k, v in upload.items() if v is not None}
-        record = core.store_file(
-            bot, upload.data, "documents", file_name=upload.filename, mime_type=upload.content_type
-        )
-        return _with_optional(
-            {
-                "file_id": record.file_id,
-                "file_unique_id": record.file_unique_id,
-                "file_size": record.file_size,
-            },
-            file_name=record.file_name,
-            mime_type=record.mime_type,
-        )
-
-    return _send_media(core, bot, p, "document", build)
+    return _send_media(
+        core, bot, p, "document", lambda upload: _stored_file(core, bot, upload, "documents", True)
+    )
 
 
 @method("sendVoice")
 async def send_voice(core: SandboxCore, bot: BotState, p: Params) -> JSON:
-    def build(upload: Upload | JSON) -> JSON:
-        if not isinstance(upload, Upload):
-            return {k: v for k, v in upload.items() if v is not None and k != "file_name"}
-        record = core.store_file(bot, upload.data, "voice", mime_type=upload.content_type)
-        return _with_optional(
-            {
-                "file_id": record.file_id,
-                "file_unique_id": record.file_unique_id,
-                "file_size": record.file_size,
-                "duration": 1,
-            },
-            mime_type=record.mime_type,
-        )
-
-    return _send_media(core, bot, p, "voice", build)
+    return _send_media(
+        core, bot, p, "voice", lambda upload: _stored_file(core, bot, upload, "voice", False,
+                                                           duration=1)
+    )
 
 
 @method("sendPhoto")

@@ -25,6 +25,7 @@ from bot.flows.client.booking.render import (
     bus_note,
     day_label,
     directed,
+    interpreter_question,
     place_lines,
     summary_lines,
 )
@@ -51,7 +52,7 @@ from bot.flows.client.menu import back_to_menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.context import TOWN_HINT
 from bot.flows.events import Button, Outcome, in_rows, rows
-from bot.i18n import BY_CODE, LANGUAGES, Translator
+from bot.i18n import BY_CODE, Translator
 from storage import appointments as store
 from storage.models import AppointmentKind, Channel, OfficeBookingRules
 
@@ -511,23 +512,11 @@ async def skip_name(turn: ClientTurn) -> Outcome:
 
 async def _ask_interpreter(turn: ClientTurn, data: dict,
                            all_languages: bool = False) -> Outcome:
-    tr = turn.tr
     base = {key: value for key, value in data.items() if key != "interp"}
     if turn.language == "de" and not all_languages:
         return await ask_confirm(turn, {**base, "interp": ""})
     turn.ctx.conversation.go(steps.BOOK_INTERPRETER, **base)
-    if all_languages:
-        buttons = [Button(lang.native_name, action("binterp", lang.code))
-                   for lang in LANGUAGES if lang.code != "de"]
-        return Outcome([turn.reply(tr._("Which language?"),
-                                   (*in_rows(buttons, 2), *back_to_menu(turn)))])
-    own = BY_CODE[turn.language].native_name
-    text = tr._("Do you need an interpreter? KIM can bring a volunteer interpreter.")
-    return Outcome([turn.reply(text, rows(
-        [Button(tr._("Yes, in {language}", language=own), action("binterp", turn.language))],
-        [Button(tr._("Yes, in another language"), action("binterp", "other"))],
-        [Button(tr._("No, not needed"), action("binterp", "no"))],
-        *back_to_menu(turn)))])
+    return interpreter_question(turn, "binterp", all_languages)
 
 
 async def choose_interpreter(turn: ClientTurn, arg: str) -> Outcome:

@@ -9,9 +9,12 @@ from icalendar import Alarm, Calendar, Event
 
 from bot.catalogue.keywords import normalize
 from bot.catalogue.model import Office, Town
+from bot.flows.actions import action
 from bot.flows.client.finder.render import RLM, map_link
-from bot.flows.events import Document
-from bot.i18n import BY_CODE, Translator
+from bot.flows.client.menu import back_to_menu
+from bot.flows.client.turn import ClientTurn
+from bot.flows.events import Button, Document, Outcome, in_rows, rows
+from bot.i18n import BY_CODE, LANGUAGES, Translator
 from storage.models import Appointment, Channel
 
 
@@ -186,3 +189,21 @@ def _location(tr: Translator, appointment: Appointment, office: Office | None) -
     if office is None:
         return ""
     return ", ".join(part for part in (office.name, office_address(office)) if part)
+
+
+def interpreter_question(turn: ClientTurn, prefix: str, all_languages: bool = False) -> Outcome:
+    """"Do you need an interpreter?" (or, with `all_languages`, which one), its buttons sending
+    `prefix:<choice>`: the same question for booking and for the waiting list."""
+    tr = turn.tr
+    if all_languages:
+        buttons = [Button(lang.native_name, action(prefix, lang.code))
+                   for lang in LANGUAGES if lang.code != "de"]
+        return Outcome([turn.reply(tr._("Which language?"),
+                                   (*in_rows(buttons, 2), *back_to_menu(turn)))])
+    own = BY_CODE[turn.language].native_name
+    text = tr._("Do you need an interpreter? KIM can bring a volunteer interpreter.")
+    return Outcome([turn.reply(text, rows(
+        [Button(tr._("Yes, in {language}", language=own), action(prefix, turn.language))],
+        [Button(tr._("Yes, in another language"), action(prefix, "other"))],
+        [Button(tr._("No, not needed"), action(prefix, "no"))],
+        *back_to_menu(turn)))])

@@ -17,6 +17,7 @@ from bot.appointments.availability import still_free
 from bot.flows.actions import action
 from bot.flows.client import steps
 from bot.flows.client.booking import book as booking_book
+from bot.flows.client.booking.render import interpreter_question
 from bot.flows.client.booking.state import (
     ANY,
     DIGITS,
@@ -29,8 +30,8 @@ from bot.flows.client.booking.state import (
 from bot.flows.client.intake import flow as intake
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
-from bot.flows.events import Button, Outcome, in_rows, rows
-from bot.i18n import BY_CODE, LANGUAGES
+from bot.flows.events import Button, Outcome, rows
+from bot.i18n import BY_CODE
 from storage import appointments as store
 from storage import waitlist
 from storage.models import AppointmentKind, Channel, WaitlistEndReason
@@ -71,20 +72,8 @@ async def join(turn: ClientTurn) -> Outcome:
 
 
 def _ask_interpreter(turn: ClientTurn, data: dict, all_languages: bool = False) -> Outcome:
-    tr = turn.tr
     turn.ctx.conversation.go(steps.WAITLIST_INTERPRETER, **data)
-    if all_languages:
-        buttons = [Button(lang.native_name, action("wl_interp", lang.code))
-                   for lang in LANGUAGES if lang.code != "de"]
-        return Outcome([turn.reply(tr._("Which language?"),
-                                   (*in_rows(buttons, 2), *back_to_menu(turn)))])
-    own = BY_CODE[turn.language].native_name
-    text = tr._("Do you need an interpreter? KIM can bring a volunteer interpreter.")
-    return Outcome([turn.reply(text, rows(
-        [Button(tr._("Yes, in {language}", language=own), action("wl_interp", turn.language))],
-        [Button(tr._("Yes, in another language"), action("wl_interp", "other"))],
-        [Button(tr._("No, not needed"), action("wl_interp", "no"))],
-        *back_to_menu(turn)))])
+    return interpreter_question(turn, "wl_interp", all_languages)
 
 
 async def choose_interpreter(turn: ClientTurn, arg: str) -> Outcome:
