@@ -137,11 +137,10 @@ async def ask_topic(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     return Outcome([Reply(text, keyboard + back, edit=True)])
 
 
-async def short_consultation(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
-    """A topic pressed: attended and one Kurzberatung, in one transaction."""
-    appointment_id, _, topic = arg.partition("_")
-    if topic not in TOPIC_BY_CODE:
-        return Outcome([Reply(texts.STALE_BUTTON)])
+async def _attend_first_interview(ctx: FlowContext, member: StaffMember, appointment_id: str
+                                  ) -> tuple[Appointment, Client, str | None] | Outcome:
+    """Mark the member's first interview attended (logged); the appointment, the person and
+    the town to count in, or the answer when that is not possible."""
     found = await _first_interview(ctx, member, appointment_id)
     if isinstance(found, Reply):
         return Outcome([found])
@@ -149,7 +148,18 @@ async def short_consultation(ctx: FlowContext, member: StaffMember, arg: str) ->
     if not await _mark(ctx, appointment, AppointmentStatus.ATTENDED):
         return Outcome([Reply(ALREADY_CLOSED.format(status=status_de(appointment)))])
     _seen(ctx, member, client, "appointment.attended")
-    town = await _town(ctx, member, appointment, client)
+    return appointment, client, await _town(ctx, member, appointment, client)
+
+
+async def short_consultation(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
+    """A topic pressed: attended and one Kurzberatung, in one transaction."""
+    appointment_id, _, topic = arg.partition("_")
+    if topic not in TOPIC_BY_CODE:
+        return Outcome([Reply(texts.STALE_BUTTON)])
+    attended = await _attend_first_interview(ctx, member, appointment_id)
+    if isinstance(attended, Outcome):
+        return attended
+    appointment, client, town = attended
     # The consultation ran in the interpreter's language if one was booked; otherwise the
     # case manager can add the language from the confirmation.
     entry = await add_short_consultation(ctx.session, member, town, (topic,),
@@ -164,14 +174,10 @@ async def short_consultation(ctx: FlowContext, member: StaffMember, arg: str) ->
 
 async def cm_case(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     """*KIM-Fallmanagement*: attended and a new case, in one transaction."""
-    found = await _first_interview(ctx, member, arg)
-    if isinstance(found, Reply):
-        return Outcome([found])
-    appointment, client = found
-    if not await _mark(ctx, appointment, AppointmentStatus.ATTENDED):
-        return Outcome([Reply(ALREADY_CLOSED.format(status=status_de(appointment)))])
-    _seen(ctx, member, client, "appointment.attended")
-    town = await _town(ctx, member, appointment, client)
+    attended = await _attend_first_interview(ctx, member, arg)
+    if isinstance(attended, Outcome):
+        return attended
+    appointment, client, town = attended
     case = await open_case(ctx.session, member, town, ctx.clock.now())
     count = len(await open_cases(ctx.session, member))
     where = f" ({(await town_names(ctx.session, [town]))[town]})" if town else ""
