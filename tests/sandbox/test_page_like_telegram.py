@@ -1,5 +1,6 @@
 """The sandbox page as close to Telegram as it can be, in headless Chromium: links and /commands
-in messages can be tapped, a pane scrolls to the newest message once a picture has loaded,
+in messages can be tapped, a pane scrolls to the newest message once a picture has loaded and
+stops following while the reader has scrolled up,
 bubble times use the configured zone, a restart says plainly that the chat was reset, and a
 staff chat shows the messages sent before it was opened."""
 
@@ -104,11 +105,49 @@ async def test_a_pane_follows_the_newest_message_once_a_picture_has_loaded() -> 
             await expect(photo).to_have_count(1)
             await photo.evaluate("img => img.complete || new Promise(r => img.onload = r)")
             messages = await staff.locator(".messages").element_handle()
-            await page.wait_for_function(
-                "box => box.scrollHeight - box.scrollTop - box.clientHeight < 4", arg=messages,
-                timeout=15000)
+            await page.wait_for_function(AT_BOTTOM, arg=messages, timeout=15000)
             height = await photo.evaluate("img => img.getBoundingClientRect().height")
             assert height > 300  # the picture really made the pane taller after arriving
+
+
+async def lines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    for n in range(20):
+        await update.effective_message.reply_text(f"Zeile {n}")
+
+
+# Scroll events are dispatched in the frame's rendering steps, before animation-frame callbacks:
+# two frames later the page has seen the reader's scroll.
+AFTER_SCROLL = "box => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+AT_BOTTOM = "box => box.scrollHeight - box.scrollTop - box.clientHeight < 4"
+
+
+async def test_scrolling_up_to_read_stops_following_and_the_bottom_follows_again() -> None:
+    require_chromium()
+    async with running_sandbox(**BOTS) as server:
+        app = ptb_application(server, STAFF_TOKEN)
+        app.add_handler(CommandHandler("start", lines))
+        async with ptb_polling(app), headless_chromium() as browser:
+            page = await browser.new_page(viewport={"width": 1360, "height": 700})
+            await page.goto(server.url)
+            staff = page.locator('[data-pane="staff"]')
+            await expect(staff).to_have_attribute("data-ready", "1")
+            await send(staff, "/start")
+            await expect(staff.locator(".msg.bot")).to_have_count(20)
+            chat_id = int(await staff.locator(".user-id").input_value())
+            box = staff.locator(".messages")
+            await box.evaluate("box => { box.scrollTop = 0; }")
+            await box.evaluate(AFTER_SCROLL)
+            await app.bot.send_message(chat_id, "Neu, während oben gelesen wird")
+            await expect(staff.locator(".msg.bot")).to_have_count(21)
+            assert await box.evaluate("box => box.scrollTop") < 50  # still reading at the top
+
+            await box.evaluate("box => { box.scrollTop = box.scrollHeight; }")
+            await box.evaluate(AFTER_SCROLL)
+            await app.bot.send_message(chat_id, "Neu, unten angekommen")
+            await expect(staff.locator(".msg.bot")).to_have_count(22)
+            await page.wait_for_function(AT_BOTTOM, arg=await box.element_handle(),
+                                         timeout=15000)
 
 
 async def test_after_a_restart_the_page_says_the_chat_was_reset() -> None:

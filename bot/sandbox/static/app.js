@@ -175,7 +175,15 @@ class ChatPane {
     });
     this.$.composer.addEventListener("input", () => this.autoGrow());
     // Scrolling up to read stops following new messages; back at the bottom follows again.
-    this.$.messages.addEventListener("scroll", () => { this.stick = this.isNearBottom(); });
+    // Only a move upwards can stop it: the scroll event of our own jump to the bottom may
+    // arrive after a picture made the pane taller, and must not read as "the user scrolled up".
+    this.lastTop = 0;
+    this.$.messages.addEventListener("scroll", () => {
+      const top = this.$.messages.scrollTop;
+      if (top < this.lastTop) this.stick = this.isNearBottom();
+      else if (this.isNearBottom()) this.stick = true;
+      this.lastTop = top;
+    });
     for (const button of this.root.querySelectorAll(".attach-btn")) {
       button.appendChild(icon(button.dataset.kind));
       button.addEventListener("click", () => this.send({ kind: button.dataset.kind }));
