@@ -5,7 +5,8 @@ What runs: the local Bot API server (as Telegram) in this process, and `kimbot r
 of its own in webhook mode with its scheduler, on a database seeded with the sample Kreis, 100
 case managers, 100,000 clients who agreed, and 20,000 appointments over the next 14 days with
 their two reminders each (those due now go out through the outbox). Then 2,000 different
-clients write `/mydata` and `/menu` through the webhook, 20 at a time, while the jobs run. The
+clients write `/mydata` and `/menu` through the webhook, 20 at a time, and the 100 case
+managers `/start` and `/heute` to the staff bot, while the jobs run. The
 figure is the process's peak resident memory (VmHWM from /proc), read at the end, and its
 resident memory right after start.
 
@@ -150,8 +151,15 @@ async def main(clients: int, appointments: int, database_url: str | None, writer
                         server.user_sends_text(CLIENT_TOKEN, person, text)
                         await server.wait_for(CLIENT_TOKEN, person.id, timeout=120)
 
+            async def case_manager(n: int) -> None:
+                member = SimUser(9_000_000 + n, f"Case {n}", "de")
+                for text in ("/start", "/heute"):
+                    server.user_sends_text(STAFF_TOKEN, member, text)
+                    await server.wait_for(STAFF_TOKEN, member.id, timeout=120)
+
             began = time.perf_counter()
-            await asyncio.gather(*(writer() for _ in range(20)))
+            await asyncio.gather(*(writer() for _ in range(20)),
+                                 *(case_manager(n) for n in range(100)))
             handled = time.perf_counter() - began
             await asyncio.sleep(10)  # the reminder, digest and question jobs run meanwhile
             peak, now_rss = kib(process.pid, "VmHWM"), kib(process.pid, "VmRSS")
@@ -162,7 +170,8 @@ async def main(clients: int, appointments: int, database_url: str | None, writer
             await server.stop()
     kind = "PostgreSQL" if database_url else "SQLite"
     ok = peak / 1024 < 250
-    print(f"database: {kind}; {writers} people wrote twice in {handled:.1f} s; about "
+    print(f"database: {kind}; {writers} people and 100 case managers wrote twice in "
+          f"{handled:.1f} s; about "
           f"{max(reminders, 0)} reminders went out")
     print(f"RSS after start {at_start / 1024:.0f} MiB, at the end {now_rss / 1024:.0f} MiB, "
           f"max RSS {peak / 1024:.0f} MiB (target < 250 MB: {'met' if ok else 'MISSED'})")

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.engine import make_url
 
+# First, so that aiogram is imported as in a running instance (bot/telegram/aiogram_schemas.py).
+import bot.telegram  # noqa: F401
 from bot.catalogue.samples import RBK
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
