@@ -16,7 +16,7 @@ COMPILE = $(BIN)/uv pip compile pyproject.toml --extra dev --group lock-tools --
 COMPILE_RUNTIME = $(BIN)/uv pip compile pyproject.toml --universal --generate-hashes \
 	--python-version 3.11 --custom-compile-command "make lock" --quiet -c $(LOCK)
 
-.PHONY: run test lint catalogs check-translations bench clean lock upgrade lock-check
+.PHONY: run test lint catalogs check-translations screens bench clean lock upgrade lock-check
 
 # --clear: the environment holds the lock and nothing left over from an earlier one. The project
 # is installed without its dependencies and without build isolation, so nothing unlocked comes in.
@@ -45,6 +45,11 @@ lint: $(STAMP)
 check-translations: $(STAMP)
 	$(BIN)/pytest -q tests/test_catalogs.py tests/test_glossary.py tests/test_locale_assembly.py \
 		tests/flows/client/test_plain_language.py
+
+## The client bot's main screens in every language as PNG files in build/screens (open
+## build/screens/index.html), and the check that every character has a glyph (docs/translating.md).
+screens: $(STAMP)
+	$(BIN)/kimbot screens --out build/screens
 
 ## After changing client texts: refresh the template and every catalog (then translate).
 catalogs: $(STAMP)

@@ -97,6 +97,9 @@ class SandboxCore:
         self.boot_id = secrets.token_hex(8)
         # The zone the page shows message times in (the system's KIMBOT_TIMEZONE).
         self.timezone = "Europe/Berlin"
+        # Message dates in Unix seconds: the real time, or (for `kimbot screens`, whose
+        # pictures must not change from run to run) the system's fixed clock.
+        self.now: Callable[[], int] = now
         # Webhooks set with setWebhook: token -> the task that posts that bot's updates.
         self.webhooks: dict[str, WebhookPusher] = {}
         # How the webhook pushers behave (Telegram waits about a minute and retries for hours;
@@ -373,7 +376,7 @@ class SandboxCore:
             "message_id": chat.new_message_id(),
             "from": user.to_api(),
             "chat": user.chat(),
-            "date": now(),
+            "date": self.now(),
             **content,
         }
         stored = StoredMessage(message=message, from_bot=False, seq=0)
@@ -582,7 +585,7 @@ class SandboxCore:
             "message_id": chat.new_message_id(),
             "from": bot.user(),
             "chat": chat.user.chat(),
-            "date": now(),
+            "date": self.now(),
             **content,
         }
         stored = StoredMessage(
@@ -601,7 +604,7 @@ class SandboxCore:
         return stored
 
     def edited(self, chat: ChatState, stored: StoredMessage) -> None:
-        stored.message["edit_date"] = now()
+        stored.message["edit_date"] = self.now()
         stored.rev += 1
         self._publish(chat, "edit", "bot", stored)
 

@@ -138,6 +138,23 @@ async def test_ptb_bot_round_trip(server: SandboxServer) -> None:
     assert server.calls_by_token[CLIENT_TOKEN]["getUpdates"] >= 1
 
 
+async def test_message_dates_come_from_the_sandbox_clock_when_one_is_set(
+        server: SandboxServer) -> None:
+    """`kimbot screens` sets a fixed clock, so its pictures show the same times every run."""
+    server.now = lambda: 1_800_000_000
+    app = ptb_application(server, CLIENT_TOKEN)
+    app.add_handler(CommandHandler("start", ptb_start))
+    app.add_handler(CallbackQueryHandler(ptb_button))
+    async with ptb_polling(app):
+        server.user_sends_text(CLIENT_TOKEN, AMAL, "/start")
+        [greeting] = await server.wait_for_bot_output(CLIENT_TOKEN, AMAL.id)
+        server.user_presses(CLIENT_TOKEN, AMAL, greeting["message_id"], "yes")
+        edit, _ = await server.wait_for_bot_output(CLIENT_TOKEN, AMAL.id, count=2)
+    asked, answered = server.history(CLIENT_TOKEN, AMAL.id)[:2]
+    assert asked["date"] == answered["date"] == 1_800_000_000
+    assert edit["edit_date"] == 1_800_000_000
+
+
 async def test_user_sends_unsupported_kinds_reach_ptb(server: SandboxServer) -> None:
     received: list[str] = []
 

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,6 +13,8 @@ import pytest
 from bot.config import Settings
 from bot.sandbox import SandboxServer
 from bot.sandbox.state import SimUser
+from bot.screens import page as screens_page
+from bot.screens.page import CHROMIUM
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
@@ -23,16 +24,6 @@ if TYPE_CHECKING:
 # aiogram validates the "<digits>:<rest>" token format.
 CLIENT_TOKEN = "123456:sandbox-client"
 STAFF_TOKEN = "654321:sandbox-staff"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @contextlib.asynccontextmanager
@@ -114,17 +105,9 @@ def require_chromium() -> None:
 @contextlib.asynccontextmanager
 async def headless_chromium(**launch_kwargs: Any) -> AsyncIterator[Browser]:
     """Launch Debian's chromium headless through Playwright (never ``playwright install``)."""
-    from playwright.async_api import async_playwright
-
     require_chromium()
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, **launch_kwargs
-        )
-        try:
-            yield browser
-        finally:
-            await browser.close()
+    async with screens_page.headless_chromium(**launch_kwargs) as browser:
+        yield browser
 
 
 def sandbox_settings(database_url: str) -> Settings:
