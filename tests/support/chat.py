@@ -27,3 +27,18 @@ class Chat:
         return await self.engine.handle(Event(
             self.bot, self.user_id, self.user_id, EventKind.UNSUPPORTED, self.language_code,
             content_type=kind))
+
+    async def press_each(self, first: str, *more: str) -> Outcome:
+        """Press the buttons in turn, as a person taps through questions; the last answer."""
+        outcome = await self.press(first)
+        for action in more:
+            outcome = await self.press(action)
+        return outcome
+
+
+async def consented(engine: FlowEngine, user_id: int, language: str = "ar") -> Chat:
+    """A person who chose `language` and agreed to the privacy notice."""
+    chat = Chat(engine, user_id, language)
+    await chat.send("/start")
+    await chat.press_each(f"lang:{language}", "consent:yes")
+    return chat
