@@ -303,17 +303,11 @@ async def test_a_partner_hands_over_a_complex_case_with_its_reasons(flow, db, te
     await partner.press("ref_agree:yes")
     await partner.send("Frau K.")
     await partner.press("ref_town:kuerten")  # two case managers: coordination decides
-    await partner.press("ref_lang:fa")
-    await partner.press("ref_topic:income_benefits")
-    await partner.press("ref_topics")
-    needed = await partner.press("ref_reasons")
+    needed = await partner.press_each("ref_lang:fa", "ref_topic:income_benefits", "ref_topics",
+                                      "ref_reasons")
     assert referral_ask.REASONS_NEEDED in text(needed)
-    await partner.press("ref_reason:legal_areas")
-    await partner.press("ref_reason:multiple")
-    await partner.press("ref_reasons")
-    await partner.press("ref_area:sgb2")
-    await partner.press("ref_area:aufenthg")
-    await partner.press("ref_areas")
+    await partner.press_each("ref_reason:legal_areas", "ref_reason:multiple", "ref_reasons",
+                             "ref_area:sgb2", "ref_area:aufenthg", "ref_areas")
     too_long = await partner.send("x" * 501)
     assert NOTE_TOO_LONG in text(too_long)
     await partner.send("Leistungen seit Monaten ungeklärt.")
@@ -372,9 +366,7 @@ async def test_bad_input_gets_an_answer_and_changes_nothing(flow, db, team):
     await volunteer.press("ref_lang:ar")
     assert text(await volunteer.press("ref_topic:nonsense")) == WRONG_STEP
     assert referral_ask.TOPICS_NEEDED in text(await volunteer.press("ref_topics"))
-    await volunteer.press("ref_topic:housing")
-    await volunteer.press("ref_topics")
-    await volunteer.press("ref_reach:phone")
+    await volunteer.press_each("ref_topic:housing", "ref_topics", "ref_reach:phone")
     assert "Ziffern" in text(await volunteer.send("call me"))
     rows = await all_rows(db)
     assert (rows["referrals"], rows["intakes"]) == ([], [])
