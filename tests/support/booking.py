@@ -10,7 +10,7 @@ from storage.db import Database
 from storage.models import Appointment
 from tests.support.chat import Chat
 from tests.support.chat import consented as consented  # where booking tests start
-from tests.support.common import actions, stored, text
+from tests.support.common import actions, rows_of, text
 from tests.support.intake import messages_to
 
 MANAGER_CHAT = 9001
@@ -81,7 +81,7 @@ async def move_to(chat: Chat, appointment: Appointment, minutes: int) -> Outcome
 
 
 async def appointments(db: Database) -> list[Appointment]:
-    return await stored(db, Appointment)
+    return await rows_of(db, Appointment)
 
 
 async def staff_messages(db: Database) -> list[str]:

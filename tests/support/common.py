@@ -25,7 +25,7 @@ def text(outcome: Outcome) -> str:
     return "\n".join(reply.text for reply in outcome.replies)
 
 
-async def stored(db: Database, model: type[Row]) -> list[Row]:
+async def rows_of(db: Database, model: type[Row]) -> list[Row]:
     """Every row of one model, in the order they were written (by primary key)."""
     async with db.transaction() as session:
         return list(await session.scalars(

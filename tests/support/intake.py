@@ -24,7 +24,7 @@ from storage.models import (
 from storage.repositories import Staff
 from tests.support.chat import Chat
 from tests.support.chat import consented as consented  # where intake tests start
-from tests.support.common import actions, text
+from tests.support.common import actions, rows_of, text
 from tests.support.staff import NOW
 
 KAYA, BERG, LENZ, COORD, OTHER_COORD, VOLUNTEER = 800, 801, 802, 810, 811, 820
@@ -137,8 +137,7 @@ def _ticked_languages(outcome: Outcome) -> list[str]:
 
 
 async def intakes(db: Database) -> list[Intake]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(Intake).order_by(Intake.id)))
+    return await rows_of(db, Intake)
 
 
 async def history(db: Database) -> list[IntakeAssignment]:

@@ -27,7 +27,7 @@ from storage.invitations import (
 )
 from storage.models import StaffInvitation, StaffMember, StaffRole
 from tests.support.chat import Chat
-from tests.support.common import actions, all_rows, text
+from tests.support.common import actions, all_rows, rows_of, text
 from tests.support.staff import add_member
 
 USED = registration.CODE_PROBLEMS[CodeProblem.USED]
@@ -45,8 +45,7 @@ async def invite(db, clock, role=StaffRole.CASE_MANAGER, name: str | None = "S. 
 
 
 async def members(db) -> list[StaffMember]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(StaffMember).order_by(StaffMember.id)))
+    return await rows_of(db, StaffMember)
 
 
 def staff_chat(engine, user_id: int) -> Chat:
