@@ -28,6 +28,12 @@ class Chat:
             self.bot, self.user_id, self.user_id, EventKind.UNSUPPORTED, self.language_code,
             content_type=kind))
 
+    async def consent(self, language: str) -> Chat:
+        """/start, choose `language` and agree to the privacy notice; this chat."""
+        await self.send("/start")
+        await self.press_each(f"lang:{language}", "consent:yes")
+        return self
+
     async def press_each(self, first: str, *more: str) -> Outcome:
         """Press the buttons in turn, as a person taps through questions; the last answer."""
         outcome = await self.press(first)
@@ -38,7 +44,4 @@ class Chat:
 
 async def consented(engine: FlowEngine, user_id: int, language: str = "ar") -> Chat:
     """A person who chose `language` and agreed to the privacy notice."""
-    chat = Chat(engine, user_id, language)
-    await chat.send("/start")
-    await chat.press_each(f"lang:{language}", "consent:yes")
-    return chat
+    return await Chat(engine, user_id, language).consent(language)
