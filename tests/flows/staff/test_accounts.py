@@ -17,15 +17,9 @@ from bot.flows.staff import texts
 from bot.flows.staff.accounts import manage as accounts
 from bot.flows.staff.accounts import registration
 from storage.catalogue_io import import_catalogue
-from storage.invitations import (
-    CODE_BYTES,
-    CodeProblem,
-    create_invitation,
-    hash_code,
-    may_invite,
-    redeem,
-)
+from storage.invitations import CODE_BYTES, create_invitation, may_invite, redeem
 from storage.models import StaffInvitation, StaffMember, StaffRole
+from storage.one_time import CodeProblem, hash_code
 from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, rows_of, text
 from tests.support.staff import add_member
