@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from bench.load import LANGUAGES
 from bench.webhook_updates import (
     CLIENT_TOKEN,
     ROOT,
@@ -51,7 +52,6 @@ from storage.models import (
     StaffMember,
 )
 
-LANGUAGES = ["ar", "uk", "fa", "de", "ti", "ps", "tr", "ru", "so", "ro"]
 FIRST_CLIENT = 10_000_000
 TOWNS = ["bergisch-gladbach", "burscheid", "kuerten", "leichlingen", "odenthal", "overath",
          "roesrath", "wermelskirchen"]

@@ -10,17 +10,14 @@ Target: the full stack reaches at least half the echo bot's rate.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
 
+from bench.load import TOKEN, WORKLOAD, Result, drive, echo_text, median, onboard, options, people
 from bot.flows.engine import FlowEngine
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.state import SimUser
@@ -29,47 +26,11 @@ from scheduler.clock import SystemClock
 from storage.db import Database
 from storage.migrate import upgrade_async
 
-TOKEN = "4242:bench-bot"
-
-
-@dataclass
-class Result:
-    name: str
-    updates: int
-    seconds: float
-
-    @property
-    def rate(self) -> float:
-        return self.updates / self.seconds
-
-
-# What people do most: open the menu, read help or their data, switch language. Half of these
-# change the conversation's step, so half the updates write to the database.
-WORKLOAD = ("/menu", "/help", "/language", "/mydata")
-
-
-async def drive(server: SandboxServer, users: list[SimUser], rounds: int,
-                texts: tuple[str, ...]) -> float:
-    """Send `rounds` messages from every user (each waits for its answer) and time it all."""
-
-    async def one_user(user: SimUser) -> None:
-        for i in range(rounds):
-            server.user_sends_text(TOKEN, user, texts[i % len(texts)])
-            await server.wait_for(TOKEN, user.id, timeout=60)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(one_user(u) for u in users))
-    return time.perf_counter() - started
-
 
 def echo_application(api_url: str) -> Application:
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.message is not None and update.message.text is not None
-        await update.message.reply_text(update.message.text)
-
     app = (ApplicationBuilder().token(TOKEN).base_url(f"{api_url}/bot")
            .concurrent_updates(True).build())
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(MessageHandler(filters.TEXT, echo_text))
     return app
 
 
@@ -107,16 +68,7 @@ async def bench_full_stack(users: list[SimUser], rounds: int, database_url: str)
     client = ClientBot(TOKEN, server.url, FlowEngine(db, SystemClock()))
     try:
         await client.start()
-        # Every simulated person has chosen a language and agreed, as a regular user would.
-        async def onboard(user: SimUser) -> None:
-            server.user_sends_text(TOKEN, user, "/start")
-            [hello] = await server.wait_for(TOKEN, user.id, timeout=60)
-            server.user_presses(TOKEN, user, hello["message_id"], f"lang:{user.language_code}")
-            [_, notice] = await server.wait_for(TOKEN, user.id, count=2, timeout=60)
-            server.user_presses(TOKEN, user, notice["message_id"], "consent:yes")
-            await server.wait_for(TOKEN, user.id, count=2, timeout=60)
-
-        await asyncio.gather(*(onboard(u) for u in users))
+        await onboard(server, users)
         seconds = await drive(server, users, rounds, WORKLOAD)
     finally:
         await client.stop()
@@ -126,22 +78,15 @@ async def bench_full_stack(users: list[SimUser], rounds: int, database_url: str)
                   seconds)
 
 
-def median(results: list[Result]) -> Result:
-    ordered = sorted(results, key=lambda r: r.rate)
-    return ordered[len(ordered) // 2]
-
-
 async def main(users: int, rounds: int, repeat: int, database_url: str | None) -> bool:
-    languages = ["ar", "uk", "fa", "de", "ti", "ps", "tr", "ru", "so", "ro"]
-    people = [SimUser(500000 + i, f"Bench {i}", languages[i % len(languages)])
-              for i in range(users)]
+    simulated = people(users, 500000)
     echoes, fulls = [], []
     # Alternate the two, so a slow moment of the machine hits both alike; compare medians.
     for _ in range(repeat):
-        echoes.append(await bench_echo(people, rounds))
+        echoes.append(await bench_echo(simulated, rounds))
         with tempfile.TemporaryDirectory() as tmp:
             url = database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-            fulls.append(await bench_full_stack(people, rounds, url))
+            fulls.append(await bench_full_stack(simulated, rounds, url))
         if database_url:
             break  # a given database is not reset between runs
     echo, full = median(echoes), median(fulls)
@@ -160,10 +105,7 @@ async def main(users: int, rounds: int, repeat: int, database_url: str | None) -
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = options(__doc__, repeat=3)
     parser.add_argument("--database-url", default=None,
                         help="default: a fresh SQLite file in a temporary folder")
     args = parser.parse_args()

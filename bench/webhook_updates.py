@@ -21,7 +21,6 @@ runs: the target is at least 0.6 in every pair, not only in the median.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import os
@@ -34,9 +33,19 @@ from pathlib import Path
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
 
-from bench.updates_per_second import TOKEN, WORKLOAD, Result, drive, median
+from bench.load import (
+    TOKEN,
+    WORKLOAD,
+    Result,
+    drive,
+    echo_text,
+    median,
+    onboard,
+    options,
+    people,
+)
 from bot.app import System
 from bot.cli.webhook import call
 from bot.config import Settings
@@ -75,13 +84,9 @@ async def register(server: SandboxServer, base: str) -> None:
 
 @contextlib.asynccontextmanager
 async def echo_bot(api_url: str) -> AsyncIterator[str]:
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.message is not None and update.message.text is not None
-        await update.message.reply_text(update.message.text)
-
     app: Application = (ApplicationBuilder().token(CLIENT_TOKEN).base_url(f"{api_url}/bot")
                         .updater(None).concurrent_updates(True).build())
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(MessageHandler(filters.TEXT, echo_text))
 
     async def webhook(request: web.Request) -> web.Response:
         if request.headers.get("X-Telegram-Bot-Api-Secret-Token") != SECRET:
@@ -124,19 +129,6 @@ def settings(database_url: str, api_url: str, port: int = 0) -> Settings:
                     http_port=port, log_level="WARNING")
 
 
-async def onboard(server: SandboxServer, users: list[SimUser]) -> None:
-    """Every simulated person has chosen a language and agreed, as a regular user would."""
-    async def one(user: SimUser) -> None:
-        server.user_sends_text(CLIENT_TOKEN, user, "/start")
-        [hello] = await server.wait_for(CLIENT_TOKEN, user.id, timeout=60)
-        server.user_presses(CLIENT_TOKEN, user, hello["message_id"], f"lang:{user.language_code}")
-        [_, notice] = await server.wait_for(CLIENT_TOKEN, user.id, count=2, timeout=60)
-        server.user_presses(CLIENT_TOKEN, user, notice["message_id"], "consent:yes")
-        await server.wait_for(CLIENT_TOKEN, user.id, count=2, timeout=60)
-
-    await asyncio.gather(*(one(user) for user in users))
-
-
 async def bench_kimbot(users: list[SimUser], rounds: int, database_url: str) -> Result:
     await upgrade_async(database_url)
     server = telegram()
@@ -145,7 +137,7 @@ async def bench_kimbot(users: list[SimUser], rounds: int, database_url: str) -> 
         async with System(settings(database_url, server.url), run_scheduler=False) as system:
             assert system.web is not None
             await register(server, system.web.url)
-            await onboard(server, users)
+            await onboard(server, users, CLIENT_TOKEN)
             seconds = await drive(server, users, rounds, WORKLOAD)
     finally:
         await server.stop()
@@ -206,7 +198,7 @@ async def bench_instances(users: list[SimUser], rounds: int, database_url: str,
                 nginx, "-p", folder, "-e", f"{folder}/error.log", "-c", str(conf)))
             await healthy(f"http://127.0.0.1:{proxy_port}")
             await register(server, f"http://127.0.0.1:{proxy_port}")
-            await onboard(server, users)
+            await onboard(server, users, CLIENT_TOKEN)
             seconds = await drive(server, users, rounds, WORKLOAD)
         finally:
             for process in processes:
@@ -219,12 +211,6 @@ async def bench_instances(users: list[SimUser], rounds: int, database_url: str,
 
 
 # --------------------------------------------------------------------------- main
-
-def people(count: int, first: int) -> list[SimUser]:
-    languages = ["ar", "uk", "fa", "de", "ti", "ps", "tr", "ru", "so", "ro"]
-    return [SimUser(first + i, f"Bench {i}", languages[i % len(languages)])
-            for i in range(count)]
-
 
 async def fresh_postgres(url: str, name: str) -> str:
     """A new database next to the one in `url` (the benchmark fills it)."""
@@ -273,10 +259,7 @@ async def main(users: int, rounds: int, repeat: int, database_url: str | None,
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = options(__doc__, repeat=5)
     parser.add_argument("--database-url", default=None,
                         help="a PostgreSQL server whose user may create databases; each run "
                              "gets a fresh kimbot_bench_N database. Default: SQLite files")

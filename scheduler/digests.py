@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,7 @@ from bot.flows.staff.digest.content import compose, since_of
 from bot.flows.staff.digest.schedule import OFF, due_moment, is_working_day
 from bot.flows.staff.local_days import day_bounds, local_date
 from scheduler.clock import Clock
+from scheduler.one_by_one import each_alone
 from storage import audit, outbox
 from storage.db import Database
 from storage.digests import absent_all_day, claim_digest, members_without_digest
@@ -40,14 +42,8 @@ async def send_due_digests(db: Database, clock: Clock, timezone: str) -> int:
         waiting = await members_without_digest(session, day_start, OFF)
         due = [member.id for member in waiting
                if (moment := due_moment(member, day, timezone)) is not None and moment <= now]
-    written = 0
-    for member_id in due:
-        try:
-            async with db.transaction() as session:
-                written += await _write(session, member_id, now, timezone)
-        except Exception:
-            # One member's failure must not hold up the others; the next run tries again.
-            log.exception("digest for staff member %d failed", member_id)
+    written = await each_alone(db, due, partial(_write, now=now, timezone=timezone), log,
+                               "digest for staff member %d failed")
     if written:
         log.info("wrote %d digests", written)
     return written

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.events import BotKind
 from bot.flows.staff.outcomes.question import question_buttons, question_text
 from scheduler.clock import Clock
+from scheduler.one_by_one import each_alone
 from storage import audit, outbox
 from storage.db import Database
 from storage.models import Appointment, Client, StaffMember
@@ -33,14 +35,8 @@ async def ask_after_appointments(db: Database, clock: Clock, timezone: str) -> i
     now = clock.now()
     async with db.transaction() as session:
         due = await ended_unasked(session, now, ASK_WITHIN)
-    asked = 0
-    for appointment_id in due:
-        try:
-            async with db.transaction() as session:
-                asked += await _ask(session, appointment_id, now, timezone)
-        except Exception:
-            log.exception("question after appointment %d failed", appointment_id)
-    return asked
+    return await each_alone(db, due, partial(_ask, now=now, timezone=timezone), log,
+                            "question after appointment %d failed")
 
 
 async def _ask(session: AsyncSession, appointment_id: int, now: datetime,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,7 @@ from bot.flows.client.waitlist import messages
 from bot.flows.context import FlowSettings
 from bot.flows.events import BotKind, Reply
 from scheduler.clock import Clock
+from scheduler.one_by_one import each_alone
 from storage import outbox, waitlist
 from storage.db import Database
 from storage.models import AppointmentKind, Client, WaitlistEntry
@@ -67,14 +69,9 @@ async def offer_freed_times(db: Database, clock: Clock, catalogue: CatalogueCach
         return 0
     async with db.transaction() as session:
         due = [entry.id for entry in await waitlist.due_for_offers(session, now, OFFER_INTERVAL)]
-    offered = 0
-    for entry_id in due:
-        try:
-            async with db.transaction() as session:
-                offered += await _offer(session, entry_id, now, catalogue, settings)
-        except Exception:
-            # One entry's failure must not hold up the others; it is tried at the next mark.
-            log.exception("waiting-list offer for entry %d failed", entry_id)
+    offered = await each_alone(
+        db, due, partial(_offer, now=now, catalogue=catalogue, settings=settings), log,
+        "waiting-list offer for entry %d failed")
     if offered:
         log.info("waiting list: %d offer(s)", offered)
     return offered

@@ -9,17 +9,16 @@ registration on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import StaffInvitation, StaffMember, StaffRole
+from storage.one_time import CodeProblem, hash_code, usable
 
 DEFAULT_VALIDITY = timedelta(days=7)
 # 24 random bytes -> 32 URL-safe characters: well inside Telegram's 64-character /start payload
@@ -43,10 +42,6 @@ def may_invite(inviter_role: str | None, role: str) -> bool:
     if inviter_role is None:
         return role in {r.value for r in StaffRole}
     return role in INVITABLE_BY.get(inviter_role, frozenset())
-
-
-def hash_code(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 def looks_like_code(text: str) -> bool:
@@ -74,12 +69,6 @@ async def create_invitation(session: AsyncSession, *, role: StaffRole, now: date
     return NewInvitation(code, invitation)
 
 
-class CodeProblem(StrEnum):
-    UNKNOWN = "unknown"  # forged, mistyped, or never made
-    EXPIRED = "expired"
-    USED = "used"
-
-
 async def check_code(session: AsyncSession, code: str,
                      now: datetime) -> StaffInvitation | CodeProblem:
     """The invitation behind `code` if it can still be redeemed; nothing is changed."""
@@ -87,22 +76,12 @@ async def check_code(session: AsyncSession, code: str,
         return CodeProblem.UNKNOWN
     invitation = await session.scalar(
         select(StaffInvitation).where(StaffInvitation.code_hash == hash_code(code)))
-    return _usable(invitation, now)
+    return usable(invitation, now)
 
 
 async def invitation_by_id(session: AsyncSession, invitation_id: int,
                            now: datetime) -> StaffInvitation | CodeProblem:
-    return _usable(await session.get(StaffInvitation, invitation_id), now)
-
-
-def _usable(invitation: StaffInvitation | None, now: datetime) -> StaffInvitation | CodeProblem:
-    if invitation is None:
-        return CodeProblem.UNKNOWN
-    if invitation.used_at is not None:
-        return CodeProblem.USED
-    if invitation.expires_at <= now:
-        return CodeProblem.EXPIRED
-    return invitation
+    return usable(await session.get(StaffInvitation, invitation_id), now)
 
 
 async def redeem(session: AsyncSession, invitation_id: int, telegram_id: int,

@@ -22,7 +22,6 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.invitations import hash_code
 from storage.models import (
     Appointment,
     Client,
@@ -34,6 +33,7 @@ from storage.models import (
     ReferralLink,
     StaffMember,
 )
+from storage.one_time import CodeProblem, hash_code, usable
 
 REFERRAL_CONSENT = "referral"  # consent_version of a stand-in client: the referrer's word
 TOKEN_BYTES = 24  # 32 URL-safe characters; with the "r" prefix well inside 64
@@ -98,34 +98,20 @@ async def submit(session: AsyncSession, draft: ReferralDraft, by: StaffMember, n
 
 # --- the invitation ----------------------------------------------------------------------
 
-class LinkProblem(StrEnum):
-    UNKNOWN = "unknown"  # never issued, mistyped, forged, or deleted with the referral
-    USED = "used"
-    EXPIRED = "expired"
-
-
-async def find_link(session: AsyncSession, token: str, now: datetime) -> ReferralLink | LinkProblem:
+async def find_link(session: AsyncSession, token: str, now: datetime) -> ReferralLink | CodeProblem:
     """The link behind `token` if it can still be opened; nothing is changed."""
     link = await session.scalar(select(ReferralLink).where(
         ReferralLink.token_hash == hash_code(token)))
-    return _usable(link, now)
+    return usable(link, now)
 
 
 async def link_by_id(session: AsyncSession, link_id: object,
-                     now: datetime) -> ReferralLink | LinkProblem:
+                     now: datetime) -> ReferralLink | CodeProblem:
     if not isinstance(link_id, int):
-        return LinkProblem.UNKNOWN
-    return _usable(await session.get(ReferralLink, link_id), now)
+        return CodeProblem.UNKNOWN
+    return usable(await session.get(ReferralLink, link_id), now)
 
 
-def _usable(link: ReferralLink | None, now: datetime) -> ReferralLink | LinkProblem:
-    if link is None:
-        return LinkProblem.UNKNOWN
-    if link.used_at is not None:
-        return LinkProblem.USED
-    if link.expires_at <= now:
-        return LinkProblem.EXPIRED
-    return link
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,13 @@ def engine(sqlite_db, clock) -> FlowEngine:
 
 
 @pytest.fixture
+def flow(db, clock) -> FlowEngine:
+    """An engine over SQLite and PostgreSQL (`db` runs the test on each); a module that needs
+    set-up or settings of its own defines its own `flow`."""
+    return FlowEngine(db, clock, FlowSettings())
+
+
+@pytest.fixture
 def chat_factory(engine):
     def make(user_id: int = 4242, language_code: str | None = "ar",
              bot: BotKind = BotKind.CLIENT) -> Chat:

@@ -24,6 +24,16 @@ def action(name: str, arg: str = "") -> str:
     return data
 
 
+def fits(name: str, arg: str) -> bool:
+    """Whether `arg` can go into a button's data under `name`: ids from the catalogue are free
+    text, and a button that cannot carry one is left out rather than failing the screen."""
+    try:
+        action(name, arg)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_action(data: str) -> Action | None:
     """The action in `data`, or None for anything we would not have built ourselves."""
     match = _ACTION.fullmatch(data or "")

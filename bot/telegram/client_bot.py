@@ -8,14 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import (
-    BadRequest,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.flows.client.menu import command_descriptions
@@ -141,12 +134,8 @@ class ClientBot:
         """Handle one webhook update; True once its transaction committed (answer 200),
         False when the database failed (answer with an error: Telegram sends it again)."""
         update = Update.de_json(data, self.app.bot)
-        result = delivery.WebhookResult()
-        token = delivery.CURRENT_WEBHOOK.set(result)
-        try:
+        with delivery.webhook_update() as result:
             await self.app.process_update(update)
-        finally:
-            delivery.CURRENT_WEBHOOK.reset(token)
         return result.committed
 
     @property

@@ -12,7 +12,8 @@ serve either.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
@@ -134,6 +135,18 @@ class WebhookResult:
 
 # Set by an adapter's `feed` around its library's dispatching of one webhook update.
 CURRENT_WEBHOOK: ContextVar[WebhookResult | None] = ContextVar("kimbot_webhook", default=None)
+
+
+@contextmanager
+def webhook_update() -> Iterator[WebhookResult]:
+    """Around a library's dispatching of one webhook update (an adapter's `feed`): the handlers
+    below see the result in CURRENT_WEBHOOK and mark it committed."""
+    result = WebhookResult()
+    token = CURRENT_WEBHOOK.set(result)
+    try:
+        yield result
+    finally:
+        CURRENT_WEBHOOK.reset(token)
 
 
 def count_update(bot: BotKind, event: Event | None) -> None:

@@ -126,12 +126,8 @@ class StaffBot:
     async def feed(self, data: dict[str, Any]) -> bool:
         """Handle one webhook update; True once its transaction committed (answer 200),
         False when the database failed (answer with an error: Telegram sends it again)."""
-        result = delivery.WebhookResult()
-        token = delivery.CURRENT_WEBHOOK.set(result)
-        try:
+        with delivery.webhook_update() as result:
             await self.dispatcher.feed_webhook_update(self.bot, data, _timeout=FEED_TIMEOUT)
-        finally:
-            delivery.CURRENT_WEBHOOK.reset(token)
         if not result.committed:
             # Not a message or button press (an edit, say): the dispatcher had nothing to do.
             return not self._handled_kind(data)

@@ -477,22 +477,17 @@ def test_a_range_inside_the_skipped_hour_that_ends_up_empty_is_dropped():
     assert parse("Su 02:30-03:15").intervals_on(date(2026, 3, 29)) == []
 
 
-def test_next_opening_across_the_spring_change():
-    schedule = parse(OVERATH)
-    friday = at(2026, 3, 27, 13, 0)  # 12:00 UTC
-    interval = schedule.next_opening(friday)
-    assert interval.start == at(2026, 3, 30, 8, 0)
-    assert interval.start.utcoffset() == timedelta(hours=2)
-    assert interval.start.astimezone(UTC) - friday.astimezone(UTC) == timedelta(hours=66)
-
-
-def test_next_opening_across_the_autumn_change():
-    schedule = parse(OVERATH)
-    friday = at(2026, 10, 23, 13, 0)  # 11:00 UTC
-    interval = schedule.next_opening(friday)
-    assert interval.start == at(2026, 10, 26, 8, 0)
-    assert interval.start.utcoffset() == timedelta(hours=1)
-    assert interval.start.astimezone(UTC) - friday.astimezone(UTC) == timedelta(hours=68)
+@pytest.mark.parametrize(("month", "friday", "monday", "offset", "hours_between"), [
+    (3, 27, 30, 2, 66),  # Friday 13:00 is 12:00 UTC; Monday 08:00 is in summer time
+    (10, 23, 26, 1, 68),  # Friday 13:00 is 11:00 UTC; Monday 08:00 is in winter time
+], ids=["spring", "autumn"])
+def test_next_opening_across_the_clock_change(month, friday, monday, offset, hours_between):
+    closing = at(2026, month, friday, 13, 0)
+    interval = parse(OVERATH).next_opening(closing)
+    assert interval.start == at(2026, month, monday, 8, 0)
+    assert interval.start.utcoffset() == timedelta(hours=offset)
+    assert interval.start.astimezone(UTC) - closing.astimezone(UTC) == timedelta(
+        hours=hours_between)
 
 
 def test_next_opening_on_the_change_night_itself():

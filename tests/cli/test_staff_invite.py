@@ -9,8 +9,8 @@ import pytest
 
 from bot.catalogue.samples import RBK
 from storage.db import Database
-from storage.invitations import hash_code
 from storage.models import StaffInvitation, StaffMember
+from storage.one_time import hash_code
 from tests.support.cli import invoke, stored
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import ConsoleMessage, Locator, expect
+from playwright.async_api import ConsoleMessage, expect
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
@@ -15,6 +15,7 @@ from tests.support.sandbox import (
     ptb_polling,
     require_chromium,
     running_sandbox,
+    write,
 )
 
 pytestmark = pytest.mark.browser
@@ -60,12 +61,6 @@ async def staff_echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await update.effective_message.reply_text(f"Notiert: {update.effective_message.text}")
 
 
-async def send(pane: Locator, text: str) -> None:
-    composer = pane.locator(".composer")
-    await composer.fill(text)
-    await composer.press("Enter")
-
-
 async def test_page_chat_rtl_buttons_and_two_panes() -> None:
     require_chromium()
     bots = {
@@ -97,7 +92,7 @@ async def test_page_chat_rtl_buttons_and_two_panes() -> None:
             await expect(staff.locator(".user-name")).to_have_value("Demo Admin")
 
             # Client pane: /start -> Arabic bubble, right-to-left, with two buttons.
-            await send(client, "/start")
+            await write(client, "/start")
             text = client.locator(".msg.bot .text")
             await expect(text).to_have_count(1)
             await expect(text).to_contain_text("14:30")
@@ -111,7 +106,7 @@ async def test_page_chat_rtl_buttons_and_two_panes() -> None:
             message_id = await bot_message.get_attribute("data-message-id")
 
             # Staff pane talks to the staff bot independently (HTML parsed, document card).
-            await send(staff, "/start")
+            await write(staff, "/start")
             await expect(staff.locator(".msg.bot .text").first).to_have_text(
                 "Hallo Demo Admin, 1 neuer Fall wartet."
             )
@@ -119,7 +114,7 @@ async def test_page_chat_rtl_buttons_and_two_panes() -> None:
             document = staff.locator(".document")
             await expect(document).to_contain_text("Fallübersicht.pdf")
             await expect(document).to_contain_text("KB")
-            await send(staff, "Termin verschoben")
+            await write(staff, "Termin verschoben")
             await expect(staff.locator(".msg.bot .text").last).to_have_text(
                 "Notiert: Termin verschoben"
             )
@@ -154,7 +149,7 @@ async def test_page_chat_rtl_buttons_and_two_panes() -> None:
             await expect(client.locator(".msg")).to_have_count(0)
             new_id = int(await client.locator(".user-id").input_value())
             assert new_id != 100001
-            await send(client, "/start")
+            await write(client, "/start")
             await expect(client.locator(".msg.bot .text")).to_contain_text("14:30")
             assert len(server.history(CLIENT_TOKEN, new_id)) == 2
 

@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 from bot.flows.engine import FlowEngine
 from bot.flows.events import Outcome
 from storage.db import Database
+from storage.models import Appointment
 from tests.support.chat import Chat
-from tests.support.common import actions, text
+from tests.support.chat import consented as consented  # where booking tests start
+from tests.support.common import actions, rows_of, text
+from tests.support.intake import messages_to
 
 MANAGER_CHAT = 9001
 TUESDAY = "20261124"
@@ -24,14 +27,6 @@ async def short_notice(db: Database, office: str = "kim-odenthal", minutes: int 
 
     async with db.transaction() as session:
         await set_booking_rules(session, office, {"cancel_notice_minutes": minutes})
-
-
-async def consented(engine: FlowEngine, user_id: int, language: str = "ar") -> Chat:
-    chat = Chat(engine, user_id, language)
-    await chat.send("/start")
-    await chat.press(f"lang:{language}")
-    await chat.press("consent:yes")
-    return chat
 
 
 def book_button(outcome: Outcome) -> str:
@@ -51,14 +46,44 @@ async def to_days(chat: Chat, town: str = "odenthal", place: str = "any") -> Out
     return first
 
 
+async def to_time(chat: Chat, day: str = TUESDAY, minutes: int = TUESDAY_NINE) -> Outcome:
+    """From "Book" through Odenthal and `day` to pressing the time `minutes`: what comes next
+    (the name question, or the check screen when nothing is left to ask)."""
+    await to_days(chat)
+    await chat.press(f"bday:{day}")
+    return await chat.press(f"btime:{minutes}")
+
+
 async def book_tuesday(chat: Chat, minutes: int = TUESDAY_NINE, name: str | None = "Amal",
                        interpreter: str | None = "ar") -> Outcome:
     """From "Book" to the confirmation, choosing Odenthal, Tuesday and the given time."""
-    await to_days(chat)
-    await chat.press(f"bday:{TUESDAY}")
-    outcome = await chat.press(f"btime:{minutes}")
+    outcome = await to_time(chat, minutes=minutes)
     if name is not None and any(a == "bnoname" for a in actions(outcome)):
         outcome = await chat.send(name)
     if interpreter is not None and any(a.startswith("binterp:") for a in actions(outcome)):
         outcome = await chat.press(f"binterp:{interpreter}")
     return await chat.press(book_button(outcome))
+
+
+async def booked(engine: FlowEngine, db: Database, user_id: int,
+                 language: str = "en") -> tuple[Chat, Appointment]:
+    """A consented person who has booked Tuesday 09:00 in Odenthal, and that appointment."""
+    chat = await consented(engine, user_id, language)
+    await book_tuesday(chat)
+    [appointment] = await appointments(db)
+    return chat, appointment
+
+
+async def move_to(chat: Chat, appointment: Appointment, minutes: int) -> Outcome:
+    """From "Another time" on `appointment` to the check screen of Tuesday at `minutes` (the
+    name and interpreter are kept from the booking)."""
+    return await chat.press_each(f"amove:{appointment.id}", f"bday:{TUESDAY}", f"btime:{minutes}")
+
+
+async def appointments(db: Database) -> list[Appointment]:
+    return await rows_of(db, Appointment)
+
+
+async def staff_messages(db: Database) -> list[str]:
+    """What the case manager's staff chat was sent, oldest first."""
+    return await messages_to(db, "staff", MANAGER_CHAT)

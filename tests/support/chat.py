@@ -27,3 +27,21 @@ class Chat:
         return await self.engine.handle(Event(
             self.bot, self.user_id, self.user_id, EventKind.UNSUPPORTED, self.language_code,
             content_type=kind))
+
+    async def consent(self, language: str) -> Chat:
+        """/start, choose `language` and agree to the privacy notice; this chat."""
+        await self.send("/start")
+        await self.press_each(f"lang:{language}", "consent:yes")
+        return self
+
+    async def press_each(self, first: str, *more: str) -> Outcome:
+        """Press the buttons in turn, as a person taps through questions; the last answer."""
+        outcome = await self.press(first)
+        for action in more:
+            outcome = await self.press(action)
+        return outcome
+
+
+async def consented(engine: FlowEngine, user_id: int, language: str = "ar") -> Chat:
+    """A person who chose `language` and agreed to the privacy notice."""
+    return await Chat(engine, user_id, language).consent(language)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
 from bot.flows.events import Button, Outcome
 from storage.db import Database
 from storage.models import Base
+
+Row = TypeVar("Row", bound=Base)
 
 
 def buttons(outcome: Outcome) -> list[Button]:
@@ -21,6 +23,13 @@ def actions(outcome: Outcome) -> list[str]:
 
 def text(outcome: Outcome) -> str:
     return "\n".join(reply.text for reply in outcome.replies)
+
+
+async def rows_of(db: Database, model: type[Row]) -> list[Row]:
+    """Every row of one model, in the order they were written (by primary key)."""
+    async with db.transaction() as session:
+        return list(await session.scalars(
+            select(model).order_by(*model.__mapper__.primary_key)))
 
 
 async def all_rows(db: Database) -> dict[str, list[dict[str, Any]]]:

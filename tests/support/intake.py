@@ -23,7 +23,8 @@ from storage.models import (
 )
 from storage.repositories import Staff
 from tests.support.chat import Chat
-from tests.support.common import actions, text
+from tests.support.chat import consented as consented  # where intake tests start
+from tests.support.common import actions, rows_of, text
 from tests.support.staff import NOW
 
 KAYA, BERG, LENZ, COORD, OTHER_COORD, VOLUNTEER = 800, 801, 802, 810, 811, 820
@@ -81,16 +82,13 @@ async def kreis(db: Database) -> dict[str, int]:
     return ids
 
 
-async def consented(engine: FlowEngine, user_id: int, language: str = "ar") -> Chat:
-    chat = Chat(engine, user_id, language)
-    await chat.send("/start")
-    await chat.press(f"lang:{language}")
-    await chat.press("consent:yes")
-    return chat
-
-
 def staff_chat(engine: FlowEngine, telegram_id: int) -> Chat:
     return Chat(engine, telegram_id, "de", BotKind.STAFF)
+
+
+async def answer_town(chat: Chat, town: str = "odenthal") -> Outcome:
+    """From "Tell KIM about you" past the first question, the town: the topics question."""
+    return await chat.press_each("intake", "i_go", f"i_ans:town-{town}")
 
 
 async def fill(chat: Chat, answers: Answers | None = None) -> Outcome:
@@ -139,8 +137,7 @@ def _ticked_languages(outcome: Outcome) -> list[str]:
 
 
 async def intakes(db: Database) -> list[Intake]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(Intake).order_by(Intake.id)))
+    return await rows_of(db, Intake)
 
 
 async def history(db: Database) -> list[IntakeAssignment]:

@@ -12,6 +12,7 @@ from bot.flows.events import Outcome
 from storage.db import Database
 from storage.models import Client, Referral, ReferralLink, StaffRole
 from tests.support.chat import Chat
+from tests.support.common import rows_of
 from tests.support.intake import add_staff
 
 PARTNER = 830
@@ -77,5 +78,4 @@ async def referral_rows(db: Database) -> tuple[list[Referral], list[ReferralLink
 
 
 async def clients(db: Database) -> list[Client]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(Client).order_by(Client.id)))
+    return await rows_of(db, Client)

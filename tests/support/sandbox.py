@@ -18,7 +18,7 @@ from bot.screens.page import CHROMIUM
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
-    from playwright.async_api import Browser
+    from playwright.async_api import Browser, Locator, Page
     from telegram.ext import Application
 
 # aiogram validates the "<digits>:<rest>" token format.
@@ -108,6 +108,26 @@ async def headless_chromium(**launch_kwargs: Any) -> AsyncIterator[Browser]:
     require_chromium()
     async with screens_page.headless_chromium(**launch_kwargs) as browser:
         yield browser
+
+
+async def open_pane(browser: Browser, url: str, pane: str,
+                    height: int = 820) -> tuple[Page, Locator]:
+    """The sandbox page at `url` in a new tab 1360 pixels wide, and its "client" or "staff"
+    pane once the pane is ready."""
+    from playwright.async_api import expect
+
+    page = await browser.new_page(viewport={"width": 1360, "height": height})
+    await page.goto(url)
+    chat = page.locator(f'[data-pane="{pane}"]')
+    await expect(chat).to_have_attribute("data-ready", "1")
+    return page, chat
+
+
+async def write(pane: Locator, text: str) -> None:
+    """Type `text` into the pane's message field and press Enter, as a person would."""
+    composer = pane.locator(".composer")
+    await composer.fill(text)
+    await composer.press("Enter")
 
 
 def sandbox_settings(database_url: str) -> Settings:

@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from storage.appointments import book
+from bot.flows.engine import FlowEngine
+from bot.flows.events import BotKind, Outcome
+from bot.flows.staff import texts
+from storage.appointments import book, close
 from storage.db import Database
 from storage.models import (
     Absence,
     Appointment,
     AppointmentKind,
+    AppointmentStatus,
     CaseManagerWorkplace,
     Channel,
     OutboxMessage,
@@ -22,6 +24,7 @@ from storage.models import (
 )
 from storage.repositories import Clients, Staff
 from tests.support.chat import Chat
+from tests.support.common import rows_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # The conftest clock: Monday 23.11.2026, 09:00 UTC = 10:00 in Berlin.
@@ -71,6 +74,17 @@ async def add_appointment(db: Database, client_id: int, staff_id: int, starts_at
         return appointment.id
 
 
+async def attended_and_missed(db: Database, staff_id: int) -> None:
+    """One client's two appointments with `staff_id` in November, at 10:00 on the 16th and
+    the 17th, recorded at 11:00 as attended and as missed (as the staff bot records them)."""
+    client = await add_client(db)
+    for day, status in ((16, AppointmentStatus.ATTENDED), (17, AppointmentStatus.MISSED)):
+        appointment_id = await add_appointment(db, client, staff_id, local(day, 10))
+        async with db.transaction() as session:
+            await close(session, await session.get(Appointment, appointment_id), status,
+                        local(day, 11))
+
+
 async def appointment(db: Database, appointment_id: int) -> Appointment:
     async with db.transaction() as session:
         found = await session.get(Appointment, appointment_id)
@@ -79,13 +93,11 @@ async def appointment(db: Database, appointment_id: int) -> Appointment:
 
 
 async def absences(db: Database) -> list[Absence]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(Absence).order_by(Absence.id)))
+    return await rows_of(db, Absence)
 
 
 async def outbox(db: Database) -> list[OutboxMessage]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    return await rows_of(db, OutboxMessage)
 
 
 async def set_member(db, member_id: int, towns: list[str], fte: float | None,
@@ -95,10 +107,19 @@ async def set_member(db, member_id: int, towns: list[str], fte: float | None,
         found.towns, found.fte, found.region_id = towns, fte, region
 
 
-async def count(chat: Chat, topic: str, channel: str, second: str | None = None) -> None:
+async def count(chat: Chat, topic: str, channel: str, second: str | None = None) -> Outcome:
+    """One Kurzberatung through /kurz; the confirmation."""
     await chat.send("/kurz")
     await chat.press(f"kurz_topic:{topic}")
     if second:
-        await chat.press("kurz_more")
-        await chat.press(f"kurz_second:{second}")
-    await chat.press(f"kurz_chan:{channel}")
+        await chat.press_each("kurz_more", f"kurz_second:{second}")
+    return await chat.press(f"kurz_chan:{channel}")
+
+
+async def not_counting(db: Database, engine: FlowEngine, role: StaffRole,
+                       telegram_id: int = 900) -> tuple[Chat, str]:
+    """A volunteer or partner in the staff bot, and the refusal every counting command
+    (/kurz, /fall, /stats, /export) and its buttons give them."""
+    await add_member(db, telegram_id, "Helfer", role)
+    return (Chat(engine, telegram_id, "de", BotKind.STAFF),
+            texts.NOT_FOR_ROLE_COUNTING.format(role=texts.ROLE_LABELS[role.value]))

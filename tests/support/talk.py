@@ -15,6 +15,7 @@ from storage.catalogue_io import import_catalogue
 from storage.db import Database
 from storage.models import Client, KimConversation, KimMessage, StaffRole
 from tests.support.chat import Chat
+from tests.support.common import rows_of
 from tests.support.staff import add_member, add_workplace, set_member
 
 CASE_MANAGER, COORDINATOR, VOLUNTEER = 800, 900, 950
@@ -56,10 +57,8 @@ async def person(engine: FlowEngine, db: Database, user_id: int = 4242, language
 
 
 async def conversations(db: Database) -> list[KimConversation]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(KimConversation).order_by(KimConversation.id)))
+    return await rows_of(db, KimConversation)
 
 
 async def messages(db: Database) -> list[KimMessage]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(KimMessage).order_by(KimMessage.id)))
+    return await rows_of(db, KimMessage)

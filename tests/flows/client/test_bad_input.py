@@ -14,13 +14,6 @@ from tests.support.common import actions, all_rows, text
 TI = translator("ti")
 
 
-async def consented(chat, language: str = "ti"):
-    await chat.send("/start")
-    await chat.press(f"lang:{language}")
-    await chat.press("consent:yes")
-    return chat
-
-
 @pytest.mark.parametrize("kind", ["photo", "voice", "sticker", "document", "location"])
 async def test_unsupported_content_gets_a_polite_answer_and_stores_nothing(
         chat_factory, sqlite_db, kind):
@@ -37,7 +30,7 @@ async def test_unsupported_content_gets_a_polite_answer_and_stores_nothing(
     "x" * 300, "", "lang:ar:extra", "LANG:ar",
 ])
 async def test_forged_buttons_change_nothing(chat_factory, sqlite_db, forged):
-    chat = await consented(chat_factory())
+    chat = await chat_factory().consent("ti")
     before = await all_rows(sqlite_db)
     outcome = await chat.press(forged)
     assert outcome.notice == TI._("This button does not work any more.")
@@ -49,7 +42,7 @@ async def test_forged_buttons_change_nothing(chat_factory, sqlite_db, forged):
 
 async def test_a_very_long_message_is_refused_without_changing_the_step(chat_factory,
                                                                        sqlite_db):
-    chat = await consented(chat_factory())
+    chat = await chat_factory().consent("ti")
     await chat.send("/delete")
     outcome = await chat.send("ሀ" * 4000)
     assert text(outcome) == TI.ngettext(
@@ -61,14 +54,14 @@ async def test_a_very_long_message_is_refused_without_changing_the_step(chat_fac
 
 
 async def test_unknown_command_points_to_help(chat_factory):
-    chat = await consented(chat_factory())
+    chat = await chat_factory().consent("ti")
     outcome = await chat.send("/launch_rockets now")
     assert text(outcome) == TI._("I do not know this command. Write /help to see what I can do.")
 
 
 async def test_a_crashing_flow_apologises_in_the_chosen_language_and_rolls_back(
         chat_factory, sqlite_db, clock):
-    chat = await consented(chat_factory(user_id=31))
+    chat = await chat_factory(user_id=31).consent("ti")
 
     async def broken(ctx):
         ctx.conversation.go("somewhere")

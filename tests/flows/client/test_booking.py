@@ -5,22 +5,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import Outcome
-from storage.models import Appointment, CaseManagerWorkplace, OutboxMessage, StaffRole
+from storage.models import CaseManagerWorkplace, StaffRole
 from storage.repositories import Staff
 from tests.support.booking import (
-    MANAGER_CHAT,
     TUESDAY,
     TUESDAY_NINE,
+    appointments,
     book_button,
     book_tuesday,
+    booked,
     consented,
+    move_to,
     short_notice,
-    to_days,
+    staff_messages,
+    to_time,
 )
 from tests.support.chat import Chat
 from tests.support.common import actions, text
@@ -32,24 +33,8 @@ def times(outcome: Outcome) -> list[str]:
 
 async def to_check(chat: Chat, day: str = TUESDAY, minutes: int = TUESDAY_NINE) -> Outcome:
     """From "Book" to the check screen: Odenthal, `day`, `minutes`, no name, no interpreter."""
-    await to_days(chat)
-    await chat.press(f"bday:{day}")
-    await chat.press(f"btime:{minutes}")
-    await chat.press("bnoname")
-    return await chat.press("binterp:no")
-
-
-async def appointments(db) -> list[Appointment]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(Appointment).order_by(Appointment.id)))
-
-
-async def staff_messages(db) -> list[str]:
-    async with db.transaction() as session:
-        return [m.text for m in await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.bot == "staff",
-                                        OutboxMessage.chat_id == MANAGER_CHAT)
-            .order_by(OutboxMessage.id))]
+    await to_time(chat, day, minutes)
+    return await chat.press_each("bnoname", "binterp:no")
 
 
 async def test_booking_in_arabic_confirms_with_a_calendar_file_and_tells_the_case_manager(
@@ -102,10 +87,7 @@ async def test_booking_asks_for_consent_first_and_then_goes_on(booking_engine, s
 
 async def test_a_german_speaker_is_not_asked_about_an_interpreter(booking_engine, sqlite_db):
     chat = await consented(booking_engine, 503, "de")
-    await chat.press("book")
-    await chat.press("btown:odenthal")
-    await chat.press(f"bday:{TUESDAY}")
-    await chat.press(f"btime:{TUESDAY_NINE}")
+    await to_time(chat)
     check = await chat.send("Jonas")
     assert not any(a.startswith("binterp") for a in actions(check))
     await chat.press(book_button(check))
@@ -155,9 +137,7 @@ async def test_pressing_book_twice_books_once(booking_engine, sqlite_db):
 async def test_cancel_from_my_appointments_frees_the_time_and_tells_the_case_manager(
         booking_engine, sqlite_db):
     await short_notice(sqlite_db)
-    chat = await consented(booking_engine, 508, "en")
-    await book_tuesday(chat)
-    [appointment] = await appointments(sqlite_db)
+    chat, appointment = await booked(booking_engine, sqlite_db, 508)
     listing = await chat.press("appointments")
     assert f"acancel:{appointment.id}" in actions(listing)
     assert f"amove:{appointment.id}" in actions(listing)
@@ -177,12 +157,8 @@ async def test_cancel_from_my_appointments_frees_the_time_and_tells_the_case_man
 
 async def test_another_time_moves_the_appointment_in_one_step(booking_engine, sqlite_db):
     await short_notice(sqlite_db)
-    chat = await consented(booking_engine, 510, "en")
-    await book_tuesday(chat)
-    [old] = await appointments(sqlite_db)
-    await chat.press(f"amove:{old.id}")
-    await chat.press(f"bday:{TUESDAY}")
-    check = await chat.press(f"btime:{TUESDAY_NINE + 120}")
+    chat, old = await booked(booking_engine, sqlite_db, 510)
+    check = await move_to(chat, old, TUESDAY_NINE + 120)
     await chat.press(book_button(check))  # name and interpreter are kept: straight to check
     old_now, new = await appointments(sqlite_db)
     assert old_now.status == "cancelled" and new.status == "booked"
@@ -207,10 +183,7 @@ async def test_someone_elses_appointment_id_changes_nothing(booking_engine, sqli
 
 async def test_bad_input_during_booking_changes_nothing(booking_engine, sqlite_db):
     chat = await consented(booking_engine, 513, "en")
-    await chat.press("book")
-    await chat.press("btown:odenthal")
-    await chat.press(f"bday:{TUESDAY}")
-    await chat.press(f"btime:{TUESDAY_NINE}")
+    await to_time(chat)
     too_long = await chat.send("A" * 61)
     assert "at most 60" in text(too_long) and "bnoname" in actions(too_long)
     photo = await chat.send_unsupported("photo")

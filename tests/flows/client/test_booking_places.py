@@ -15,14 +15,17 @@ from sqlalchemy import select
 from bot.flows.events import BotKind, Outcome
 from bot.i18n import translator
 from storage.appointments import book as store_book
-from storage.models import Appointment, AppointmentKind, CaseManagerWorkplace, Channel, StaffRole
+from storage.models import AppointmentKind, CaseManagerWorkplace, Channel, StaffRole
 from storage.repositories import Clients, Staff
 from tests.support.booking import (
     TUESDAY,
     TUESDAY_NINE,
+    appointments,
     book_button,
     book_tuesday,
+    booked,
     consented,
+    move_to,
     short_notice,
 )
 from tests.support.chat import Chat
@@ -48,11 +51,6 @@ async def two_places(booking_engine, sqlite_db, clock):
 
 def place_buttons(outcome: Outcome) -> list[str]:
     return [a for a in actions(outcome) if a.startswith("bplace:")]
-
-
-async def appointments(db) -> list[Appointment]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(Appointment).order_by(Appointment.id)))
 
 
 def calendar(reply) -> Calendar:
@@ -146,13 +144,9 @@ async def test_a_forged_place_changes_nothing(two_places):
 
 async def test_a_move_is_confirmed_with_the_old_and_the_new_time(booking_engine, sqlite_db):
     await short_notice(sqlite_db)
-    chat = await consented(booking_engine, 705, "en")
-    await book_tuesday(chat)
-    [old] = await appointments(sqlite_db)
-    await chat.press(f"amove:{old.id}")
-    await chat.press(f"bday:{TUESDAY}")
+    chat, old = await booked(booking_engine, sqlite_db, 705)
     # The old appointment still holds 09:00-10:00 and its buffer until the new one is safe.
-    check = await chat.press(f"btime:{TUESDAY_NINE + 120}")
+    check = await move_to(chat, old, TUESDAY_NINE + 120)
     done = await chat.press(book_button(check))
     confirmation, cancel_file, new_file = done.replies[:3]
     assert EN._("Your appointment is moved.") in confirmation.text
@@ -190,9 +184,7 @@ async def test_the_calendar_file_says_what_to_bring_where_and_reminds_a_day_befo
 
 async def test_cancelling_sends_a_calendar_cancellation(booking_engine, sqlite_db):
     await short_notice(sqlite_db)
-    chat = await consented(booking_engine, 707, "en")
-    await book_tuesday(chat)
-    [appointment] = await appointments(sqlite_db)
+    chat, appointment = await booked(booking_engine, sqlite_db, 707)
     await chat.press(f"acancel:{appointment.id}")
     done = await chat.press(f"acancelok:{appointment.id}")
     files = [reply for reply in done.replies if reply.document is not None]

@@ -17,6 +17,7 @@ from tests.support.common import actions, all_rows, buttons, text
 from tests.support.intake import (
     KAYA,
     Answers,
+    answer_town,
     consented,
     fill,
     intakes,
@@ -56,9 +57,7 @@ async def test_every_question_is_asked_with_buttons_and_stored_as_codes(flow, db
     topics = await chat.press("i_ans:town-odenthal")
     asks(topics, "What do you need help with? Tap all that fit. Then tap \"Done\".", 2, 13)
     assert len([a for a in actions(topics) if a.startswith("i_tog:topics-")]) == 18
-    await chat.press("i_tog:topics-housing")
-    await chat.press("i_tog:topics-debts")
-    household = await chat.press("i_done:topics")
+    household = await chat.press_each("i_tog:topics-housing", "i_tog:topics-debts", "i_done:topics")
     asks(household, "Do you live with a partner?", 3, 13)
     children = await chat.press("i_ans:household-alone")
     asks(children, "How many children live with you?", 4, 13)
@@ -134,9 +133,7 @@ async def test_the_check_screen_shows_every_answer_in_the_persons_language(flow)
 
 async def test_several_answers_are_ticked_and_done_needs_one(flow, db):
     chat = await consented(flow, 503, "fa")
-    await chat.press("intake")
-    await chat.press("i_go")
-    await chat.press("i_ans:town-kuerten")
+    await answer_town(chat, "kuerten")
     empty = await chat.press("i_done:topics")
     assert FA._("Please choose at least one.") in text(empty)
     ticked_once = await chat.press("i_tog:topics-work")
@@ -168,16 +165,10 @@ async def test_every_answer_can_be_changed_before_sending(flow, db):
     back = await chat.press("i_ans:children-0")
     assert AR._("Please check your answers:") in text(back)
 
-    await chat.press("i_edit:services")
-    await chat.press("i_tog:services-none")
-    await chat.press("i_done:services")
-    await chat.press("i_edit:letter")
-    await chat.press("i_ans:letter-no")
-    await chat.press("i_edit:contact")
-    await chat.press("i_ans:contact-chat")
-    await chat.press("i_edit:town")
-    await chat.press("i_ans:town-kuerten")
-    await chat.press("i_edit:note")
+    await chat.press_each("i_edit:services", "i_tog:services-none", "i_done:services",
+                          "i_edit:letter", "i_ans:letter-no",
+                          "i_edit:contact", "i_ans:contact-chat",
+                          "i_edit:town", "i_ans:town-kuerten", "i_edit:note")
     check = await chat.send("Bitte am Vormittag")
     assert AR._("Please check your answers:") in text(check)
     [intake] = await intakes(db)
@@ -194,9 +185,7 @@ async def test_every_answer_can_be_changed_before_sending(flow, db):
 async def test_a_person_who_stops_halfway_continues_after_a_restart_and_a_day_later(
         flow, db, clock):
     chat = await consented(flow, 506, "uk")
-    await chat.press("intake")
-    await chat.press("i_go")
-    await chat.press("i_ans:town-odenthal")
+    await answer_town(chat)
     await chat.press("i_tog:topics-housing")
     await chat.press("i_done:topics")
     # The process restarts: a new engine on the same database continues the same question.
@@ -225,9 +214,7 @@ async def test_a_person_who_stops_halfway_continues_after_a_restart_and_a_day_la
 
 async def test_later_keeps_the_answers_and_the_menu_continues(flow, db):
     chat = await consented(flow, 507, "fa")
-    await chat.press("intake")
-    await chat.press("i_go")
-    await chat.press("i_ans:town-overath")
+    await answer_town(chat, "overath")
     paused = await chat.press("i_later")
     assert FA._("Main menu. What do you want to do?") in text(paused)
     assert "intake" in actions(paused)
@@ -239,9 +226,7 @@ async def test_later_keeps_the_answers_and_the_menu_continues(flow, db):
 async def test_the_intake_needs_consent_and_goes_on_after_agreeing(flow, db):
     chat = Chat(flow, 508, "ar")
     await chat.send("/start")
-    await chat.press("lang:ar")
-    await chat.press("consent:no")
-    notice = await chat.press("intake")
+    notice = await chat.press_each("lang:ar", "consent:no", "intake")
     assert AR._("To save your answers we must save some data about you. Please read this "
                 "first:") in text(notice)
     assert (await all_rows(db))["intakes"] == []
@@ -251,9 +236,7 @@ async def test_the_intake_needs_consent_and_goes_on_after_agreeing(flow, db):
 
 async def test_photos_long_texts_and_forged_buttons_change_nothing(flow, db):
     chat = await consented(flow, 509, "ar")
-    await chat.press("intake")
-    await chat.press("i_go")
-    await chat.press("i_ans:town-odenthal")
+    await answer_town(chat)
     before = await intakes(db)
 
     photo = await chat.send_unsupported("photo")
@@ -336,9 +319,7 @@ async def test_sending_hands_the_intake_on_and_shows_what_was_sent(flow, db):
 async def test_taking_the_answers_back_clears_them_and_tells_the_case_manager(flow, db):
     chat = await consented(flow, 512, "fa")
     await fill(chat)
-    await chat.press("i_send")
-    await chat.press("intake")
-    ask = await chat.press("i_wd")
+    ask = await chat.press_each("i_send", "intake", "i_wd")
     assert actions(ask) == ["i_wdok:yes", "i_wdok:no"]
     assert FA._("Your answers for KIM:") in text(await chat.press("i_wdok:no"))
     await chat.press("i_wd")
@@ -360,19 +341,15 @@ async def test_taking_the_answers_back_clears_them_and_tells_the_case_manager(fl
 
 async def test_booking_a_first_interview_offers_the_intake(db, clock):
     from storage.models import CaseManagerWorkplace
-    from tests.support.booking import TUESDAY, TUESDAY_NINE, book_button
+    from tests.support.booking import book_button, to_time
 
     ids = await kreis(db)
     async with db.transaction() as session:
         workplace = await session.get(CaseManagerWorkplace, 1)
         assert workplace.staff_member_id == ids["kaya"]
     chat = await consented(FlowEngine(db, clock), 513, "fa")
-    await chat.press("book")
-    await chat.press("btown:odenthal")
-    await chat.press(f"bday:{TUESDAY}")
-    await chat.press(f"btime:{TUESDAY_NINE}")
-    await chat.press("bnoname")
-    check = await chat.press("binterp:fa")
+    await to_time(chat)
+    check = await chat.press_each("bnoname", "binterp:fa")
     done = await chat.press(book_button(check))
     offer = done.replies[-1]
     assert offer.text == FA._("Before the meeting: do you want to answer a few short "

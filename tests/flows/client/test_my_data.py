@@ -9,15 +9,8 @@ from scheduler.jobs import purge_expired_states
 from tests.support.common import actions, all_rows, rows_mentioning, text
 
 
-async def consented(chat, language: str = "ar"):
-    await chat.send("/start")
-    await chat.press(f"lang:{language}")
-    await chat.press("consent:yes")
-    return chat
-
-
 async def test_mydata_lists_everything_stored(chat_factory, clock):
-    chat = await consented(chat_factory(user_id=5550123))
+    chat = await chat_factory(user_id=5550123).consent("ar")
     outcome = await chat.send("/mydata")
     body = text(outcome)
     ar = translator("ar")
@@ -45,7 +38,7 @@ async def test_mydata_without_consent_says_nothing_is_stored(chat_factory):
 
 
 async def test_delete_needs_one_confirmation_then_leaves_no_row(chat_factory, sqlite_db):
-    chat = await consented(chat_factory(user_id=9001))
+    chat = await chat_factory(user_id=9001).consent("ar")
     ask = await chat.send("/delete")
     assert actions(ask) == ["delete:yes", "delete:no"]
     assert await rows_mentioning(sqlite_db, 9001) != []  # still there until confirmed
@@ -58,7 +51,7 @@ async def test_delete_needs_one_confirmation_then_leaves_no_row(chat_factory, sq
 
 
 async def test_saying_no_to_delete_keeps_everything(chat_factory, sqlite_db):
-    chat = await consented(chat_factory())
+    chat = await chat_factory().consent("ar")
     await chat.send("/delete")
     outcome = await chat.press("delete:no")
     assert translator("ar")._("We deleted nothing.") in text(outcome)
@@ -66,7 +59,7 @@ async def test_saying_no_to_delete_keeps_everything(chat_factory, sqlite_db):
 
 
 async def test_an_old_delete_button_erases_nothing(chat_factory, sqlite_db):
-    chat = await consented(chat_factory())
+    chat = await chat_factory().consent("ar")
     await chat.send("/delete")
     await chat.send("/menu")  # the person moved on; the old confirmation is still on screen
     outcome = await chat.press("delete:yes")
@@ -120,7 +113,7 @@ async def test_after_the_short_memory_expires_a_consented_person_keeps_their_lan
     from bot.flows.events import BotKind
     from tests.support.chat import Chat
 
-    chat = await consented(chat_factory(user_id=808, language_code="ar"), language="de")
+    chat = await chat_factory(user_id=808, language_code="ar").consent("de")
     clock.advance(timedelta(days=3))
     assert text(await chat.send("/menu")) == translator("de")._(
         "Main menu. What do you want to do?")

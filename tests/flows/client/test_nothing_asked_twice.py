@@ -9,8 +9,8 @@ import pytest
 from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.i18n import translator
-from tests.support.booking import TUESDAY, TUESDAY_NINE, book_button
-from tests.support.chat import Chat
+from tests.support.booking import TUESDAY, TUESDAY_NINE, book_button, to_time
+from tests.support.chat import Chat, consented
 from tests.support.common import actions, buttons, text
 from tests.support.intake import VOLUNTEER, intakes, kreis, staff_chat
 from tests.support.referral import BOT, Referring, add_partner, payload_of, refer
@@ -68,17 +68,9 @@ async def test_the_finders_town_and_topic_survive_saying_no_and_agreeing_later(f
 
 async def test_the_interpreters_language_is_ticked_as_spoken_and_everything_stays_changeable(
         flow, db):
-    chat = Chat(flow, 6002, "en")
-    await chat.send("/start")
-    await chat.press("lang:en")
-    await chat.press("consent:yes")
-    await chat.press("book")
-    await chat.press("btown:odenthal")
-    await chat.press(f"bday:{TUESDAY}")
-    await chat.press(f"btime:{TUESDAY_NINE}")
-    await chat.press("bnoname")
-    await chat.press("binterp:other")
-    check = await chat.press("binterp:ti")
+    chat = await consented(flow, 6002, "en")
+    await to_time(chat)
+    check = await chat.press_each("bnoname", "binterp:other", "binterp:ti")
     await chat.press(book_button(check))
     current = await chat.press("i_go")
     assert EN._("Which town do you live in?") not in text(current)
@@ -118,10 +110,7 @@ async def test_a_referrals_town_and_topics_carry_into_the_persons_own_intake(flo
 
 
 async def test_without_anything_known_every_question_is_asked(flow):
-    chat = Chat(flow, 6004, "en")
-    await chat.send("/start")
-    await chat.press("lang:en")
-    await chat.press("consent:yes")
+    chat = await consented(flow, 6004, "en")
     await chat.send("/aboutme")
     first = await chat.press("i_go")
     assert EN._("Which town do you live in?") in text(first)

@@ -4,29 +4,13 @@ manager is told the cancellation was late (also in the digest)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.appointments.setup import set_booking_rules
 from bot.i18n import translator
-from storage.models import Appointment, OutboxMessage
-from tests.support.booking import MANAGER_CHAT, book_tuesday, consented
+from tests.support.booking import appointments, booked, staff_messages
 from tests.support.common import actions, text
 
 EN = translator("en")
 # The conftest clock is Monday 10:00 in Berlin: Tuesday 09:00 is 23 hours away.
-
-
-async def appointments(db) -> list[Appointment]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(Appointment).order_by(Appointment.id)))
-
-
-async def staff_messages(db) -> list[str]:
-    async with db.transaction() as session:
-        return [m.text for m in await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.bot == "staff",
-                                        OutboxMessage.chat_id == MANAGER_CHAT)
-            .order_by(OutboxMessage.id))]
 
 
 async def rules(db, **given) -> None:
@@ -37,9 +21,7 @@ async def rules(db, **given) -> None:
 
 async def test_a_late_cancellation_asks_to_phone_and_may_still_cancel(booking_engine,
                                                                      sqlite_db):
-    chat = await consented(booking_engine, 801, "en")
-    await book_tuesday(chat)
-    [appointment] = await appointments(sqlite_db)
+    chat, appointment = await booked(booking_engine, sqlite_db, 801, "en")
     late = await chat.press(f"acancel:{appointment.id}")
     body = text(late)
     assert EN.ngettext("Your appointment is in less than {n} hour.",
@@ -62,9 +44,7 @@ async def test_a_late_cancellation_asks_to_phone_and_may_still_cancel(booking_en
 
 async def test_moving_late_is_not_offered_the_office_is_named_instead(booking_engine,
                                                                     sqlite_db):
-    chat = await consented(booking_engine, 802, "en")
-    await book_tuesday(chat)
-    [appointment] = await appointments(sqlite_db)
+    chat, appointment = await booked(booking_engine, sqlite_db, 802, "en")
     late = await chat.press(f"amove:{appointment.id}")
     assert EN._("It is too late to choose another time here.") in text(late)
     assert not any(a.startswith(("bday:", "btime:")) for a in actions(late))
@@ -76,9 +56,7 @@ async def test_moving_late_is_not_offered_the_office_is_named_instead(booking_en
 async def test_an_office_that_takes_no_late_cancellations_only_names_its_phone(booking_engine,
                                                                              sqlite_db):
     await rules(sqlite_db, late_cancel=False)
-    chat = await consented(booking_engine, 803, "en")
-    await book_tuesday(chat)
-    [appointment] = await appointments(sqlite_db)
+    chat, appointment = await booked(booking_engine, sqlite_db, 803, "en")
     late = await chat.press(f"acancel:{appointment.id}")
     assert actions(late)[:2] == ["write", "appointments"]  # write to KIM or keep it
     assert not any(a.startswith("alate:") for a in actions(late))
@@ -93,9 +71,7 @@ async def test_an_office_that_takes_no_late_cancellations_only_names_its_phone(b
 async def test_with_enough_notice_cancelling_and_moving_work_as_before(booking_engine,
                                                                      sqlite_db):
     await rules(sqlite_db, notice=120)
-    chat = await consented(booking_engine, 804, "en")
-    await book_tuesday(chat)
-    [appointment] = await appointments(sqlite_db)
+    chat, appointment = await booked(booking_engine, sqlite_db, 804, "en")
     moving = await chat.press(f"amove:{appointment.id}")
     assert any(a.startswith("bday:") for a in actions(moving))
     asked = await chat.press(f"acancel:{appointment.id}")
@@ -109,9 +85,7 @@ async def test_with_enough_notice_cancelling_and_moving_work_as_before(booking_e
 async def test_the_reminders_buttons_follow_the_same_rule(booking_engine, sqlite_db):
     from bot.flows.client.appointments.reminders import reminder
 
-    chat = await consented(booking_engine, 805, "ar")
-    await book_tuesday(chat)
-    [appointment] = await appointments(sqlite_db)
+    chat, appointment = await booked(booking_engine, sqlite_db, 805, "ar")
     async with sqlite_db.transaction() as session:
         from storage.models import Client
 

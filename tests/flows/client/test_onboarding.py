@@ -100,10 +100,7 @@ async def test_consent_can_be_given_later_from_the_menu(chat_factory, sqlite_db)
 
 
 async def test_changing_the_language_updates_a_consented_person(chat_factory, sqlite_db):
-    chat = chat_factory()
-    await chat.send("/start")
-    await chat.press("lang:ar")
-    await chat.press("consent:yes")
+    chat = await chat_factory().consent("ar")
     await chat.send("/language")
     outcome = await chat.press("lang:ti")
 
@@ -114,10 +111,7 @@ async def test_changing_the_language_updates_a_consented_person(chat_factory, sq
 async def test_a_restart_continues_the_conversation_at_its_step(sqlite_db, clock):
     from tests.support.chat import Chat
 
-    first = Chat(FlowEngine(sqlite_db, clock), 77, "en")
-    await first.send("/start")
-    await first.press("lang:ro")
-    await first.press("consent:yes")
+    first = await Chat(FlowEngine(sqlite_db, clock), 77, "en").consent("ro")
     await first.send("/delete")
 
     # A new engine, as after a crash or on a second instance: the confirmation still works.
@@ -149,10 +143,7 @@ async def test_consent_counts_only_as_the_answer_to_the_notice_just_shown(chat_f
 
 
 async def test_an_old_agree_button_after_delete_records_nothing(chat_factory, sqlite_db):
-    chat = chat_factory()
-    await chat.send("/start")
-    await chat.press("lang:ar")
-    await chat.press("consent:yes")
+    chat = await chat_factory().consent("ar")
     await chat.send("/delete")
     await chat.press("delete:yes")
     await chat.press("consent:yes")  # the old notice message still has its button
@@ -175,10 +166,7 @@ async def test_consent_records_the_version_that_was_shown(sqlite_db, clock):
 
 async def test_a_consented_person_pressing_continue_without_saving_keeps_their_data(
         chat_factory, sqlite_db):
-    chat = chat_factory()
-    await chat.send("/start")
-    await chat.press("lang:ar")
-    await chat.press("consent:yes")
+    chat = await chat_factory().consent("ar")
     await chat.press("privacy")  # shows the notice with the menu, no consent buttons
     await chat.send("/start")
     await chat.press("lang:ar")  # consented: straight to the menu

@@ -25,7 +25,7 @@ from tests.support.booking import (
     short_notice,
 )
 from tests.support.chat import Chat
-from tests.support.common import actions, text
+from tests.support.common import actions, rows_of, text
 from tests.support.digest import messages_to
 
 EN, AR = translator("en"), translator("ar")
@@ -36,8 +36,7 @@ async def run_job(db, clock) -> int:
 
 
 async def entries(db) -> list[WaitlistEntry]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(WaitlistEntry).order_by(WaitlistEntry.id)))
+    return await rows_of(db, WaitlistEntry)
 
 
 async def wait_for_another_time(chat: Chat) -> None:

@@ -17,17 +17,11 @@ from bot.flows.staff import texts
 from bot.flows.staff.accounts import manage as accounts
 from bot.flows.staff.accounts import registration
 from storage.catalogue_io import import_catalogue
-from storage.invitations import (
-    CODE_BYTES,
-    CodeProblem,
-    create_invitation,
-    hash_code,
-    may_invite,
-    redeem,
-)
+from storage.invitations import CODE_BYTES, create_invitation, may_invite, redeem
 from storage.models import StaffInvitation, StaffMember, StaffRole
+from storage.one_time import CodeProblem, hash_code
 from tests.support.chat import Chat
-from tests.support.common import actions, all_rows, text
+from tests.support.common import actions, all_rows, rows_of, text
 from tests.support.staff import add_member
 
 USED = registration.CODE_PROBLEMS[CodeProblem.USED]
@@ -45,8 +39,7 @@ async def invite(db, clock, role=StaffRole.CASE_MANAGER, name: str | None = "S. 
 
 
 async def members(db) -> list[StaffMember]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(StaffMember).order_by(StaffMember.id)))
+    return await rows_of(db, StaffMember)
 
 
 def staff_chat(engine, user_id: int) -> Chat:

@@ -5,27 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from bot.flows.context import FlowSettings
-from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
-from bot.flows.staff import texts
 from bot.flows.staff.cases import flow as cases
 from storage.models import CmCase, StaffMember, StaffRole
 from tests.support.chat import Chat
-from tests.support.common import actions, all_rows, text
-from tests.support.staff import add_member
+from tests.support.common import actions, all_rows, rows_of, text
+from tests.support.staff import add_member, not_counting
 
 
 async def stored(db) -> list[CmCase]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(CmCase).order_by(CmCase.id)))
-
-
-@pytest.fixture
-def flow(db, clock) -> FlowEngine:
-    return FlowEngine(db, clock, FlowSettings())
+    return await rows_of(db, CmCase)
 
 
 @pytest.fixture
@@ -90,9 +80,7 @@ async def test_cases_of_a_colleague_cannot_be_touched(db, chat, flow):
 
 @pytest.mark.parametrize("role", [StaffRole.VOLUNTEER, StaffRole.PARTNER])
 async def test_volunteers_and_partners_have_no_cases(db, flow, role):
-    await add_member(db, 900, "Helfer", role)
-    chat = Chat(flow, 900, "de", BotKind.STAFF)
-    refusal = texts.NOT_FOR_ROLE_COUNTING.format(role=texts.ROLE_LABELS[role.value])
+    chat, refusal = await not_counting(db, flow, role)
     assert text(await chat.send("/fall")) == refusal
     assert text(await chat.press("case_new")) == refusal
     assert await stored(db) == []

@@ -13,33 +13,25 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.catalogue.samples import RBK
-from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind, Outcome
-from bot.flows.staff import scope, texts
+from bot.flows.staff import scope
 from bot.flows.staff.export import command as export
 from bot.flows.staff.export.files import MIME_TYPES
-from storage.appointments import close
 from storage.catalogue_io import import_catalogue
 from storage.demand import count_demand
-from storage.models import Appointment, AppointmentStatus, CmCase, StaffRole
+from storage.models import CmCase, StaffRole
 from tests.support.chat import Chat
 from tests.support.common import actions, text
 from tests.support.export import Row, pick, table
 from tests.support.staff import (
     NOW,
-    add_appointment,
-    add_client,
     add_member,
+    attended_and_missed,
     count,
-    local,
+    not_counting,
     set_member,
 )
-
-
-@pytest.fixture
-def flow(db, clock) -> FlowEngine:
-    return FlowEngine(db, clock, FlowSettings())
 
 
 def staff(flow: FlowEngine, telegram_id: int) -> Chat:
@@ -89,12 +81,7 @@ async def kreis(db, clock, flow):
     await berg_chat.press("kurz_topic:work")
     await berg_chat.press("kurz_chan:phone")
     await count(staff(flow, 802), "health", "phone")
-    client = await add_client(db)
-    for day, status in ((16, "attended"), (17, "missed")):
-        appointment = await add_appointment(db, client, kaya, local(day, 10))
-        async with db.transaction() as session:  # as the staff bot records it
-            await close(session, await session.get(Appointment, appointment),
-                        AppointmentStatus(status), local(day, 11))
+    await attended_and_missed(db, kaya)
     await demand(db, "rbk", "odenthal", "housing", "ar", True, 3)
     await demand(db, "rbk", "odenthal", "housing", "uk", False, 1)
     await demand(db, "rbk", "kuerten", "debts", "ar", False, 2)
@@ -242,9 +229,7 @@ async def test_coordination_without_a_kreis_gets_its_own_figures_and_a_hint(krei
 
 @pytest.mark.parametrize("role", [StaffRole.VOLUNTEER, StaffRole.PARTNER])
 async def test_volunteers_and_partners_get_no_export(db, flow, role):
-    await add_member(db, 901, "Helfer", role)
-    chat = staff(flow, 901)
-    refusal = texts.NOT_FOR_ROLE_COUNTING.format(role=texts.ROLE_LABELS[role.value])
+    chat, refusal = await not_counting(db, flow, role, 901)
     for outcome in (await chat.send("/export 2026-11"), await chat.send("/export"),
                     await chat.press("export:2026-11")):
         assert text(outcome) == refusal and outcome.replies[0].document is None

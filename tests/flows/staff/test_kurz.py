@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.catalogue.samples import RBK
-from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind, Outcome
 from bot.flows.staff import texts
@@ -18,7 +17,7 @@ from storage.catalogue_io import import_catalogue
 from storage.models import ShortConsultation, StaffMember, StaffRole
 from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, text
-from tests.support.staff import add_client, add_member, add_workplace
+from tests.support.staff import add_client, add_member, add_workplace, count, not_counting
 
 
 class CountingChat(Chat):
@@ -51,11 +50,6 @@ async def manager(db, clock) -> int:
         found = await session.get(StaffMember, member)
         found.towns, found.region_id = ["odenthal", "kuerten"], "rbk"
     return member
-
-
-@pytest.fixture
-def flow(db, clock) -> FlowEngine:
-    return FlowEngine(db, clock, FlowSettings())
 
 
 async def test_a_kurzberatung_takes_three_updates_from_an_idle_chat(db, flow, manager, clock):
@@ -108,9 +102,7 @@ async def test_two_topics_at_most(db, flow, manager):
 
 async def test_undo_works_for_ten_minutes_only(db, flow, manager, clock):
     chat = CountingChat(flow, 800)
-    await chat.send("/kurz")
-    await chat.press("kurz_topic:health")
-    await chat.press("kurz_chan:phone")
+    await count(chat, "health", "phone")
     await chat.press("kurz_again:1")
     first, second = await entries(db)
     clock.advance(timedelta(minutes=10))
@@ -127,11 +119,7 @@ async def test_undo_works_for_ten_minutes_only(db, flow, manager, clock):
 
 async def test_same_again_repeats_the_entry_with_one_tap(db, flow, manager, clock):
     chat = CountingChat(flow, 800)
-    await chat.send("/kurz")
-    await chat.press("kurz_topic:kita_school")
-    await chat.press("kurz_more")
-    await chat.press("kurz_second:language_courses")
-    saved = await chat.press("kurz_chan:outreach")
+    saved = await count(chat, "kita_school", "outreach", second="language_courses")
     again = next(a for a in actions(saved) if a.startswith("kurz_again:"))
     clock.advance(timedelta(hours=3))  # later the same day: still one tap
     chat.updates = 0
@@ -182,9 +170,7 @@ async def test_forged_and_foreign_buttons_change_nothing(db, flow, manager, cloc
 
 @pytest.mark.parametrize("role", [StaffRole.VOLUNTEER, StaffRole.PARTNER])
 async def test_volunteers_and_partners_cannot_count(db, flow, clock, role):
-    await add_member(db, 900, "Helferin", role)
-    chat = CountingChat(flow, 900)
-    refusal = texts.NOT_FOR_ROLE_COUNTING.format(role=texts.ROLE_LABELS[role.value])
+    chat, refusal = await not_counting(db, flow, role)
     assert text(await chat.send("/kurz")) == refusal
     for data in ("kurz_new", "kurz_topic:housing", "kurz_chan:phone", "kurz_again:1",
                  "kurz_undo:1"):

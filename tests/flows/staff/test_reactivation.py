@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flows.context import FlowSettings
 from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
 from bot.flows.staff import texts
@@ -16,11 +15,6 @@ from tests.support.chat import Chat
 from tests.support.cli import invoke, stored
 from tests.support.common import actions, text
 from tests.support.staff import add_member
-
-
-@pytest.fixture
-def flow(db, clock) -> FlowEngine:
-    return FlowEngine(db, clock, FlowSettings())
 
 
 def staff(flow: FlowEngine, telegram_id: int) -> Chat:

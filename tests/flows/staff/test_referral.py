@@ -20,7 +20,7 @@ from bot.flows.staff.referral.flow import NOTE_TOO_LONG, WRONG_STEP
 from bot.i18n import FSI, PDI, translator
 from storage import digests
 from storage.models import ClientOrigin, IntakeSource, IntakeStatus
-from storage.referrals import LinkProblem
+from storage.one_time import CodeProblem
 from tests.support.chat import Chat
 from tests.support.common import actions, all_rows, text
 from tests.support.intake import (
@@ -187,7 +187,7 @@ async def test_a_link_works_only_once(flow, db, team):
     await first.press("consent:yes")
     second = Chat(flow, 5002, "uk")
     reused = await second.send(f"/start {payload}")
-    assert reused.replies[0].text == UK._(PROBLEMS[LinkProblem.USED])
+    assert reused.replies[0].text == UK._(PROBLEMS[CodeProblem.USED])
     assert "lang:uk" in actions(reused)  # and the chat starts as usual
     await second.press("lang:uk")
     await second.press("consent:yes")
@@ -204,7 +204,7 @@ async def test_two_chats_with_one_link_open_it_but_only_the_first_to_agree_gets_
     await second.send(f"/start {payload}")
     await first.press("consent:yes")
     late = await second.press("consent:yes")
-    assert AR._(PROBLEMS[LinkProblem.USED]) in text(late)
+    assert AR._(PROBLEMS[CodeProblem.USED]) in text(late)
     [intake] = await intakes(db)
     assert intake.client_id == (await clients(db))[0].id
 
@@ -216,12 +216,12 @@ async def test_a_link_expires_after_thirty_days(flow, db, team, clock):
     await person.send(f"/start {payload}")  # still valid when opened ...
     clock.advance(timedelta(hours=2))
     late = await person.press("consent:yes")  # ... but not when they agree
-    assert AR._(PROBLEMS[LinkProblem.EXPIRED]) in text(late)
+    assert AR._(PROBLEMS[CodeProblem.EXPIRED]) in text(late)
     [_, client] = await clients(db)  # they agreed to the bot, but the referral stays apart
     [intake] = await intakes(db)
     assert intake.client_id != client.id
     again = await Chat(flow, 5002, "uk").send(f"/start {payload}")
-    assert again.replies[0].text == UK._(PROBLEMS[LinkProblem.EXPIRED])
+    assert again.replies[0].text == UK._(PROBLEMS[CodeProblem.EXPIRED])
     status = text(await staff_chat(flow, VOLUNTEER).send("/vermittlungen"))
     assert "Einladungslink abgelaufen, nicht geöffnet" in status
 
@@ -239,7 +239,7 @@ async def test_forged_payloads_change_nothing(flow, db, team, argument):
     person = Chat(flow, 5001, "uk")
     opened = await person.send(f"/start {argument}")
     if argument.startswith("r"):
-        assert opened.replies[0].text == UK._(PROBLEMS[LinkProblem.UNKNOWN])
+        assert opened.replies[0].text == UK._(PROBLEMS[CodeProblem.UNKNOWN])
     assert "lang:uk" in actions(opened)
     assert (await all_rows(db))["referral_links"] == before["referral_links"]
     assert payload[:-1] != argument
@@ -249,7 +249,7 @@ async def test_a_mistyped_token_is_unknown(flow, db, team):
     payload = payload_of(await refer(staff_chat(flow, VOLUNTEER)))
     mistyped = payload[:-1] + ("A" if payload[-1] != "A" else "B")
     opened = await Chat(flow, 5001, "ar").send(f"/start {mistyped}")
-    assert opened.replies[0].text == AR._(PROBLEMS[LinkProblem.UNKNOWN])
+    assert opened.replies[0].text == AR._(PROBLEMS[CodeProblem.UNKNOWN])
 
 
 async def test_declining_the_notice_keeps_nothing_and_leaves_the_link_open(flow, db, team):
@@ -303,17 +303,11 @@ async def test_a_partner_hands_over_a_complex_case_with_its_reasons(flow, db, te
     await partner.press("ref_agree:yes")
     await partner.send("Frau K.")
     await partner.press("ref_town:kuerten")  # two case managers: coordination decides
-    await partner.press("ref_lang:fa")
-    await partner.press("ref_topic:income_benefits")
-    await partner.press("ref_topics")
-    needed = await partner.press("ref_reasons")
+    needed = await partner.press_each("ref_lang:fa", "ref_topic:income_benefits", "ref_topics",
+                                      "ref_reasons")
     assert referral_ask.REASONS_NEEDED in text(needed)
-    await partner.press("ref_reason:legal_areas")
-    await partner.press("ref_reason:multiple")
-    await partner.press("ref_reasons")
-    await partner.press("ref_area:sgb2")
-    await partner.press("ref_area:aufenthg")
-    await partner.press("ref_areas")
+    await partner.press_each("ref_reason:legal_areas", "ref_reason:multiple", "ref_reasons",
+                             "ref_area:sgb2", "ref_area:aufenthg", "ref_areas")
     too_long = await partner.send("x" * 501)
     assert NOTE_TOO_LONG in text(too_long)
     await partner.send("Leistungen seit Monaten ungeklärt.")
@@ -372,9 +366,7 @@ async def test_bad_input_gets_an_answer_and_changes_nothing(flow, db, team):
     await volunteer.press("ref_lang:ar")
     assert text(await volunteer.press("ref_topic:nonsense")) == WRONG_STEP
     assert referral_ask.TOPICS_NEEDED in text(await volunteer.press("ref_topics"))
-    await volunteer.press("ref_topic:housing")
-    await volunteer.press("ref_topics")
-    await volunteer.press("ref_reach:phone")
+    await volunteer.press_each("ref_topic:housing", "ref_topics", "ref_reach:phone")
     assert "Ziffern" in text(await volunteer.send("call me"))
     rows = await all_rows(db)
     assert (rows["referrals"], rows["intakes"]) == ([], [])

@@ -5,23 +5,21 @@ from __future__ import annotations
 import pytest
 
 from bot.catalogue.samples import RBK
-from bot.flows.context import FlowSettings
-from bot.flows.engine import FlowEngine
 from bot.flows.events import BotKind
-from bot.flows.staff import texts
 from bot.flows.staff.stats import command as stats
-from storage.appointments import close
 from storage.catalogue_io import import_catalogue
-from storage.models import Appointment, AppointmentStatus, StaffRole
+from storage.models import StaffRole
 from storage.repositories import Staff
 from tests.support.chat import Chat
 from tests.support.common import actions, text
-from tests.support.staff import add_appointment, add_client, add_member, count, local, set_member
-
-
-@pytest.fixture
-def flow(db, clock) -> FlowEngine:
-    return FlowEngine(db, clock, FlowSettings())
+from tests.support.staff import (
+    add_member,
+    attended_and_missed,
+    count,
+    local,
+    not_counting,
+    set_member,
+)
 
 
 @pytest.fixture
@@ -41,12 +39,7 @@ async def team(db, clock, flow):
     await count(berg_chat, "residence", "email")
     await kaya_chat.press("case_new")  # a CM case opened this month
     await count(Chat(flow, 802, "de", BotKind.STAFF), "health", "phone")
-    client = await add_client(db)
-    for day, status in ((16, "attended"), (17, "missed")):
-        appointment = await add_appointment(db, client, kaya, local(day, 10))
-        async with db.transaction() as session:  # as the staff bot records it
-            await close(session, await session.get(Appointment, appointment),
-                        AppointmentStatus(status), local(day, 11))
+    await attended_and_missed(db, kaya)
     return kaya_chat
 
 
@@ -94,9 +87,7 @@ async def test_a_case_manager_sees_nothing_of_colleagues(team, flow, clock):
 
 @pytest.mark.parametrize("role", [StaffRole.VOLUNTEER, StaffRole.PARTNER])
 async def test_volunteers_and_partners_see_no_statistics(db, flow, role):
-    await add_member(db, 900, "Helfer", role)
-    chat = Chat(flow, 900, "de", BotKind.STAFF)
-    refusal = texts.NOT_FOR_ROLE_COUNTING.format(role=texts.ROLE_LABELS[role.value])
+    chat, refusal = await not_counting(db, flow, role)
     assert text(await chat.send("/stats")) == refusal
     assert text(await chat.press("stats:2026-11")) == refusal
 

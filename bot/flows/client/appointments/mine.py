@@ -62,13 +62,35 @@ async def _waiting(turn: ClientTurn, index: CatalogueIndex) -> list[Reply]:
                                           action("wl_leave"))]))]
 
 
-async def ask_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
+async def _in_notice(turn: ClientTurn, appointment_id: str,
+                     moving: bool) -> Appointment | Outcome:
+    """The person's open appointment while there is still the notice to cancel or move it
+    here; else the answer: not in their list, or too late (phone the office)."""
     appointment = await booking.own_open(turn, appointment_id)
     if appointment is None:
         return await booking.not_found(turn)
     late = await notice.too_late(turn, appointment)
     if late is not None:
-        return await notice.late_screen(turn, appointment, late, moving=False)
+        return await notice.late_screen(turn, appointment, late, moving=moving)
+    return appointment
+
+
+async def _confirming(turn: ClientTurn, step: str, appointment_id: str) -> Appointment | Outcome:
+    """The appointment a confirming button names, if the conversation is still at `step` for
+    that very appointment and it is still the person's and open; else the answer."""
+    conversation = turn.ctx.conversation
+    if conversation.step != step or str(conversation.data.get("appointment")) != appointment_id:
+        return await stale_button(turn)
+    appointment = await booking.own_open(turn, appointment_id)
+    if appointment is None:
+        return await booking.not_found(turn)
+    return appointment
+
+
+async def ask_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
+    appointment = await _in_notice(turn, appointment_id, moving=False)
+    if isinstance(appointment, Outcome):
+        return appointment
     tr = turn.tr
     turn.ctx.conversation.go(steps.CONFIRM_CANCEL, appointment=appointment.id)
     text = tr._("Do you really want to cancel your appointment on {date} at {time}?",
@@ -79,13 +101,9 @@ async def ask_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
 
 
 async def confirm_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
-    ctx = turn.ctx
-    if ctx.conversation.step != steps.CONFIRM_CANCEL \
-            or str(ctx.conversation.data.get("appointment")) != appointment_id:
-        return await stale_button(turn)
-    appointment = await booking.own_open(turn, appointment_id)
-    if appointment is None:
-        return await booking.not_found(turn)
+    appointment = await _confirming(turn, steps.CONFIRM_CANCEL, appointment_id)
+    if isinstance(appointment, Outcome):
+        return appointment
     late = await notice.too_late(turn, appointment)
     if late is not None and not late.late_cancel:  # the time ran out while they decided
         return await notice.late_screen(turn, appointment, late, moving=False)
@@ -94,13 +112,9 @@ async def confirm_cancel(turn: ClientTurn, appointment_id: str) -> Outcome:
 
 async def cancel_late(turn: ClientTurn, appointment_id: str) -> Outcome:
     """"Cancel anyway", where the office takes cancellations at short notice."""
-    ctx = turn.ctx
-    if ctx.conversation.step != steps.LATE_CANCEL \
-            or str(ctx.conversation.data.get("appointment")) != appointment_id:
-        return await stale_button(turn)
-    appointment = await booking.own_open(turn, appointment_id)
-    if appointment is None:
-        return await booking.not_found(turn)
+    appointment = await _confirming(turn, steps.LATE_CANCEL, appointment_id)
+    if isinstance(appointment, Outcome):
+        return appointment
     rules = await notice.rules_of(turn, appointment)
     if not rules.late_cancel:
         return await stale_button(turn)
@@ -110,12 +124,9 @@ async def cancel_late(turn: ClientTurn, appointment_id: str) -> Outcome:
 
 async def ask_move(turn: ClientTurn, appointment_id: str) -> Outcome:
     """"Another time": the booking steps, while there is still enough notice."""
-    appointment = await booking.own_open(turn, appointment_id)
-    if appointment is None:
-        return await booking.not_found(turn)
-    late = await notice.too_late(turn, appointment)
-    if late is not None:
-        return await notice.late_screen(turn, appointment, late, moving=True)
+    appointment = await _in_notice(turn, appointment_id, moving=True)
+    if isinstance(appointment, Outcome):
+        return appointment
     return await booking_flow.start_moving(turn, appointment_id)
 
 

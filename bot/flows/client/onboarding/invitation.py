@@ -20,14 +20,14 @@ from bot.flows.events import Button, Outcome, Reply, rows
 from bot.flows.referral_notices import tell_holder_accepted, tell_referrer
 from bot.i18n import N_, is_supported
 from storage import referrals
-from storage.referrals import LinkProblem
+from storage.one_time import CodeProblem
 
 PROBLEMS = {
-    LinkProblem.UNKNOWN: N_("This link does not work. Please ask the person who gave it to you "
+    CodeProblem.UNKNOWN: N_("This link does not work. Please ask the person who gave it to you "
                             "for a new one."),
-    LinkProblem.USED: N_("This link was already used. If that was not you, please ask the "
+    CodeProblem.USED: N_("This link was already used. If that was not you, please ask the "
                          "person who gave it to you."),
-    LinkProblem.EXPIRED: N_("This link is too old. Please ask the person who gave it to you "
+    CodeProblem.EXPIRED: N_("This link is too old. Please ask the person who gave it to you "
                             "for a new one."),
 }
 
@@ -56,7 +56,7 @@ async def _remember_town(turn: ClientTurn, town_id: str) -> None:
 async def _invitation(turn: ClientTurn, token: str) -> Outcome:
     ctx = turn.ctx
     found = await referrals.find_link(ctx.session, token, ctx.clock.now())
-    if isinstance(found, LinkProblem):
+    if isinstance(found, CodeProblem):
         problem = turn.reply(turn.tr._(PROBLEMS[found]))
         following = Outcome([menu(turn)]) if turn.consented else await onboarding.ask_language(turn)
         return Outcome([problem, *following.replies])
@@ -98,9 +98,9 @@ async def accept(turn: ClientTurn, link_id: object, edit: bool = False) -> Reply
     assert turn.client is not None
     found = await referrals.link_by_id(ctx.session, link_id, ctx.clock.now())
     redeemed = (await referrals.redeem(ctx.session, found.id, turn.client, ctx.clock.now())
-                if not isinstance(found, LinkProblem) else None)
+                if not isinstance(found, CodeProblem) else None)
     if redeemed is None:
-        problem = found if isinstance(found, LinkProblem) else LinkProblem.USED
+        problem = found if isinstance(found, CodeProblem) else CodeProblem.USED
         return turn.reply(tr._(PROBLEMS[problem]), edit=edit)
     await tell_referrer(ctx, redeemed.referral)
     if redeemed.intake is not None:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.flows.actions import action
+from bot.flows.actions import action, fits
 from bot.flows.context import FlowContext
 from bot.flows.events import Button, Outcome, Reply, in_rows, rows
 from bot.flows.staff import steps, texts
@@ -86,7 +86,7 @@ async def choose_role(ctx: FlowContext, member: StaffMember, arg: str) -> Outcom
     else:
         ctx.conversation.go(steps.INVITE, role=arg)
         buttons = [Button(r.name[:60], action("inv_region", r.id)) for r in regions
-                   if _fits(r.id)]
+                   if fits("inv_region", r.id)]
         return Outcome([Reply(ASK_REGION, in_rows(buttons, 1), edit=True)])
     return await _ask_towns(ctx, {"role": arg, "region": region, "towns": []})
 
@@ -155,19 +155,12 @@ async def _ask_towns(ctx: FlowContext, data: dict[str, Any]) -> Outcome:
     towns = await _region_towns(ctx, data["region"])
     region = await ctx.session.get(CatalogueRegion, data["region"]) if data["region"] else None
     buttons = [Button(("✓ " if town in data["towns"] else "") + name,
-                      action("inv_town", town)) for town, name in towns.items() if _fits(town)]
+                      action("inv_town", town))
+               for town, name in towns.items() if fits("inv_town", town)]
     keyboard = in_rows(buttons, 2) + rows([Button(BUTTON_CREATE, action("inv_done"))])
     text = ASK_TOWNS.format(role=texts.ROLE_LABELS[data["role"]],
                             region=region.name if region else "kein Kreis importiert")
     return Outcome([Reply(text, keyboard, edit=True)])
-
-
-def _fits(value: str) -> bool:
-    try:
-        action("inv_town", value)
-    except ValueError:
-        return False
-    return True
 
 
 async def start_deactivate(ctx: FlowContext, member: StaffMember) -> Outcome:

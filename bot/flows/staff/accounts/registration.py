@@ -12,8 +12,9 @@ from bot.flows.context import FlowContext
 from bot.flows.events import EventKind, Outcome, Reply
 from bot.flows.staff import steps, texts
 from bot.flows.staff.towns import town_names
-from storage.invitations import CodeProblem, check_code, invitation_by_id, redeem
+from storage.invitations import check_code, invitation_by_id, redeem
 from storage.models import StaffMember
+from storage.one_time import CodeProblem
 
 CODE_PROBLEMS = {
     CodeProblem.UNKNOWN: ("Dieser Einladungscode ist leider nicht gültig. Bitte prüfen Sie den "

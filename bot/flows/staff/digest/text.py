@@ -132,35 +132,31 @@ def messages_block(own: int, queue: int) -> str:
 def pack(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Blocks joined by blank lines into as few messages as fit `limit`; a block too long
     on its own is split between lines. Nothing is cut off."""
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        for piece in _split_lines(block, limit):
-            joined = f"{current}\n\n{piece}" if current else piece
-            if len(joined) <= limit:
-                current = joined
-            else:
-                messages.append(current)
-                current = piece
-    if current:
-        messages.append(current)
-    return messages
+    return _fill([piece for block in blocks for piece in _split_lines(block, limit)], "\n\n",
+                 limit)
 
 
 def _split_lines(block: str, limit: int) -> list[str]:
-    pieces: list[str] = []
+    lines = [line if len(line) <= limit else line[:limit - 1] + "…"
+             for line in block.split("\n")]
+    return _fill(lines, "\n", limit)
+
+
+def _fill(parts: list[str], separator: str, limit: int) -> list[str]:
+    """`parts`, each no longer than `limit`, joined by `separator` in order into as few texts
+    as fit `limit`."""
+    texts: list[str] = []
     current = ""
-    for line in block.split("\n"):
-        line = line if len(line) <= limit else line[:limit - 1] + "…"
-        joined = f"{current}\n{line}" if current else line
+    for part in parts:
+        joined = f"{current}{separator}{part}" if current else part
         if len(joined) <= limit:
             current = joined
         else:
-            pieces.append(current)
-            current = line
+            texts.append(current)
+            current = part
     if current:
-        pieces.append(current)
-    return pieces
+        texts.append(current)
+    return texts
 
 
 def _today_block(d: CaseManagerDigest, timezone: str) -> str:

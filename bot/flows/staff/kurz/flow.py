@@ -20,7 +20,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.catalogue.topics import TOPIC_BY_CODE, TOPICS
-from bot.flows.actions import action
+from bot.flows.actions import action, fits
 from bot.flows.context import KURZ_TOWN, FlowContext
 from bot.flows.events import Button, Outcome, Reply, in_rows, rows
 from bot.flows.staff import steps
@@ -92,7 +92,8 @@ async def ask_town(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     current = _current_town(ctx, towns)
     names = await town_names(ctx.session, towns)
     buttons = [Button(("✓ " if town == current else "") + names[town],
-                      action("kurz_town", town)) for town in towns if _fits(town)]
+                      action("kurz_town", town))
+               for town in towns if fits("kurz_town", town)]
     ctx.conversation.go(steps.KURZ, topics=[])
     return Outcome([Reply(ASK_TOWN, in_rows(buttons, 2), edit=True)])
 
@@ -215,15 +216,6 @@ def _current_town(ctx: FlowContext, towns: list[str]) -> str | None:
     if chosen in towns:
         return str(chosen)
     return towns[0] if towns else None
-
-
-def _fits(town: str) -> bool:
-    """Whether a town id fits into button data (ids are free text in the catalogue)."""
-    try:
-        action("kurz_town", town)
-    except ValueError:
-        return False
-    return True
 
 
 async def _topic_picker(ctx: FlowContext, member: StaffMember) -> Reply:

@@ -118,12 +118,10 @@ async def toggle_topic(ctx: FlowContext, member: StaffMember, arg: str) -> Outco
 
 
 async def topics_done(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
-    data = at_step(ctx, member, steps.REFER_TOPICS)
-    if data is None or arg:
-        return wrong_step()
-    if not data.get("topics"):
-        return Outcome([replace(ask.ask_topics(ctx, data, ask.TOPICS_NEEDED + "\n"),
-                                edit=True)])
+    data = _ticked(ctx, member, arg, steps.REFER_TOPICS, "topics", ask.ask_topics,
+                   ask.TOPICS_NEEDED)
+    if isinstance(data, Outcome):
+        return data
     if data["kind"] == IntakeSource.HANDOVER.value:
         return Outcome([ask.ask_reasons(ctx, {**data, "reasons": []})])
     return Outcome([ask.ask_reach(ctx, data)])
@@ -135,12 +133,10 @@ async def toggle_reason(ctx: FlowContext, member: StaffMember, arg: str) -> Outc
 
 
 async def reasons_done(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
-    data = at_step(ctx, member, steps.REFER_REASONS)
-    if data is None or arg:
-        return wrong_step()
-    if not data.get("reasons"):
-        return Outcome([replace(ask.ask_reasons(ctx, data, ask.REASONS_NEEDED + "\n"),
-                                edit=True)])
+    data = _ticked(ctx, member, arg, steps.REFER_REASONS, "reasons", ask.ask_reasons,
+                   ask.REASONS_NEEDED)
+    if isinstance(data, Outcome):
+        return data
     return Outcome([ask.ask_areas(ctx, {**data, "areas": []})])
 
 
@@ -181,6 +177,19 @@ def _toggle(ctx: FlowContext, member: StaffMember, arg: str, step: str, key: str
         return wrong_step()
     data[key] = _toggled(data.get(key), arg)
     return Outcome([replace(question(ctx, data), edit=True)])
+
+
+def _ticked(ctx: FlowContext, member: StaffMember, arg: str, step: str, key: str,
+            question: Callable[[FlowContext, dict[str, Any], str], Reply],
+            needed: str) -> dict[str, Any] | Outcome:
+    """The conversation's data at "Fertig" of a multiple choice where one tick at least is
+    needed; else the answer: a wrong step, or the question again in place, saying so."""
+    data = at_step(ctx, member, step)
+    if data is None or arg:
+        return wrong_step()
+    if not data.get(key):
+        return Outcome([replace(question(ctx, data, needed + "\n"), edit=True)])
+    return data
 
 
 def _toggled(chosen: object, code: str) -> list[str]:
