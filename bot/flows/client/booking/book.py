@@ -17,7 +17,7 @@ from bot.flows import appointment_notices, notify
 from bot.flows.client import steps
 from bot.flows.client.appointments import notice
 from bot.flows.client.booking.flow import show_times, start, token
-from bot.flows.client.booking.render import calendar_file, confirmation_text
+from bot.flows.client.booking.render import calendar_file, confirmation_text, event_title
 from bot.flows.client.booking.state import (
     booking_data,
     from_minutes,
@@ -91,7 +91,8 @@ async def confirm(turn: ClientTurn, arg: str) -> Outcome:
     index = await ctx.catalogue.index(ctx.session)
     town = index.towns.get(data["town"])
     replies = confirmation(turn, appointment, index.offices.get(appointment.office_id), town,
-                           plan.moving)
+                           plan.moving,
+                           index.offices.get(plan.moving.office_id) if plan.moving else None)
     if left_list:
         replies.insert(1, turn.reply(tr._("You are no longer on the waiting list.")))
     # The intake fits best right after a first interview is booked (bot.flows.client.intake).
@@ -100,23 +101,22 @@ async def confirm(turn: ClientTurn, arg: str) -> Outcome:
 
 
 def confirmation(turn: ClientTurn, appointment: Appointment, office: Office | None,
-                 town: Town | None, moved_from: Appointment | None = None) -> list[Reply]:
+                 town: Town | None, moved_from: Appointment | None = None,
+                 old_office: Office | None = None) -> list[Reply]:
     """The confirmation (replacing the check screen) and the calendar files: for a move, a
-    cancellation of the old event first."""
+    cancellation of the old event (at `old_office`) first."""
     tr, now = turn.tr, turn.ctx.clock.now()
     first = appointment.kind == AppointmentKind.FIRST_INTERVIEW.value
-    title = tr._("KIM first meeting") if first else tr._("KIM appointment")
     replies = [turn.reply(confirmation_text(tr, appointment, office, first, town, moved_from),
                           edit=True)]
     if moved_from is not None:
-        old_title = (tr._("KIM first meeting")
-                     if moved_from.kind == AppointmentKind.FIRST_INTERVIEW.value
-                     else tr._("KIM appointment"))
         replies.append(Reply(tr._("Your old time, to remove from your calendar"),
-                             document=calendar_file(moved_from, office, old_title, now, tr,
+                             document=calendar_file(moved_from, old_office,
+                                                    event_title(tr, moved_from), now, tr,
                                                     cancel=True), rtl=tr.rtl))
     replies.append(Reply(tr._("Your appointment for your calendar"),
-                         document=calendar_file(appointment, office, title, now, tr),
+                         document=calendar_file(appointment, office,
+                                                event_title(tr, appointment), now, tr),
                          rtl=tr.rtl))
     return replies
 
