@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.appointments.availability import DEFAULT_RULES, Option
+from bot.appointments.availability import Option, office_channels
 from bot.appointments.slots import day_groups
 from bot.catalogue.routing import CatalogueIndex
 from bot.flows.actions import action
@@ -54,7 +54,7 @@ from bot.flows.context import TOWN_HINT
 from bot.flows.events import Button, Outcome, in_rows, rows
 from bot.i18n import BY_CODE, Translator
 from storage import appointments as store
-from storage.models import AppointmentKind, Channel, OfficeBookingRules
+from storage.models import AppointmentKind, Channel
 
 MAX_ALIAS = 60
 # Kept from step to step once chosen; "start" and what follows it are chosen anew.
@@ -413,11 +413,7 @@ def offer_gone(turn: ClientTurn) -> Outcome:
 async def channels(turn: ClientTurn, office_id: str, plan: Plan) -> list[str]:
     """How the appointment may take place: in person for a first interview (KIM's process),
     for a follow-up as the office allows."""
-    if plan.kind is AppointmentKind.FIRST_INTERVIEW:
-        return [Channel.IN_PERSON.value]
-    rules = await turn.ctx.session.get(OfficeBookingRules, office_id) or DEFAULT_RULES
-    allowed = [channel.value for channel in Channel if channel.value in (rules.channels or ())]
-    return allowed or [Channel.IN_PERSON.value]
+    return await office_channels(turn.ctx.session, office_id, plan.kind)
 
 
 def _ask_channel(turn: ClientTurn, data: dict, allowed: list[str]) -> Outcome:
