@@ -381,10 +381,13 @@ async def after_time(turn: ClientTurn, chosen: dict, option: Option, plan: Plan)
     """The steps after the time, the same for a time chosen here and one taken from a
     waiting-list offer (waitlist/flow.py): how to meet where the office allows a choice, then
     what is still unknown (phone, name, interpreter), then the check screen."""
-    if plan.moving is not None:
-        return await ask_confirm(turn, {**chosen, "channel": plan.moving.channel,
-                                        "interp": plan.moving.interpreter_language or ""})
     allowed = await channels(turn, option.office_id, plan)
+    if plan.moving is not None:
+        # A move keeps how the appointment takes place, the name and the interpreter; only a
+        # new place that does not offer that way asks again.
+        chosen = {**chosen, "named": 1, "interp": plan.moving.interpreter_language or ""}
+        if plan.moving.channel in allowed:
+            return await ask_confirm(turn, {**chosen, "channel": plan.moving.channel})
     if len(allowed) > 1:
         return _ask_channel(turn, chosen, allowed)
     return await _details(turn, {**chosen, "channel": allowed[0]})
