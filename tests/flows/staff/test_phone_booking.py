@@ -95,7 +95,7 @@ async def test_each_question_in_turn(chat_factory, team):
     kinds = await chat.press("pb_town:odenthal")
     assert [b.label for b in buttons(kinds)] == ["Erstgespräch", "Folgetermin", "Abbrechen"]
     places = await chat.press("pb_kind:first_interview")
-    assert text(places) == "Wo in Odenthal? (Orte mit freien Zeiten für ein Erstgespräch)"
+    assert text(places) == "Wo in Odenthal? (Erstgespräch: Orte mit freien Zeiten)"
     office = "KIM Case Management Gemeinde Odenthal (Team Integration)"
     assert [b.label for b in buttons(places)] == [
         f"Frau Kaya – {office}"[:60], f"Herr Lenz – {office}"[:60], "Egal wo in Odenthal",

@@ -64,7 +64,7 @@ async def booked(db) -> list[Appointment]:
 
 async def test_the_place_comes_first_and_names_each_office(chat_factory, places):
     asked = await to_place(staff(chat_factory))
-    assert text(asked) == "Wo in Odenthal? (Orte mit freien Zeiten für ein Folgetermin)"
+    assert text(asked) == "Wo in Odenthal? (Folgetermin: Orte mit freien Zeiten)"
     assert actions(asked) == [f"pb_place:{places[STADTHAUS]}", f"pb_place:{places[ODENTHAL]}",
                               "pb_place:any", "abort"]
     labels = [b.label for b in buttons(asked)]

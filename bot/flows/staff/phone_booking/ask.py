@@ -47,7 +47,7 @@ ASK_TOWN = "In welchem Ort wohnt {name}?"
 NO_CATALOGUE = ("Es ist noch kein Angebotskatalog mit Orten importiert (kimbot offices import). "
                 "Ohne Orte lässt sich kein Termin buchen.")
 ASK_KIND = "Welche Art von Termin?"
-ASK_PLACE = "Wo in {town}? (Orte mit freien Zeiten für ein {kind})"
+ASK_PLACE = "Wo in {town}? ({kind}: Orte mit freien Zeiten)"
 ANY_PLACE = "Egal wo in {town}"
 ASK_CHANNEL = "Wie findet der Folgetermin statt? Zur Wahl steht, was {where} anbietet."
 ANY_WHERE = "mindestens ein Ort in {town}"
