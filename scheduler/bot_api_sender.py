@@ -55,9 +55,9 @@ _FILE_METHODS = {"photo": ("sendPhoto", "photo"), "voice": ("sendVoice", "voice"
 
 
 class BotApiSender:
-    """`await sender(chat_id, reply)` for one bot token, answering the sent message's id;
-    `relay` passes on a file fetched through another bot, `delete` removes a message; `close()`
-    when done."""
+    """`await sender(chat_id, reply)` for one bot token, answering the sent message's id (a
+    reply with a document is sent as that file, its text the caption); `relay` passes on a
+    file fetched through another bot, `delete` removes a message; `close()` when done."""
 
     def __init__(self, api_url: str, token: str) -> None:
         self.base = f"{api_url}/bot{token}/"
@@ -73,7 +73,19 @@ class BotApiSender:
         return self._session
 
     async def __call__(self, chat_id: int, reply: Reply) -> int | None:
+        if reply.document is not None:
+            return await self._send_document(chat_id, reply)
         return _message_id(await self._post(self.url, json=payload(chat_id, reply)))
+
+    async def _send_document(self, chat_id: int, reply: Reply) -> int | None:
+        """A file kimbot made (a calendar file), with `reply.text` as its caption."""
+        document = reply.document
+        assert document is not None
+        method, field = _FILE_METHODS["photo" if document.photo else "document"]
+        form = _form(chat_id, reply)
+        form.add_field(field, document.content, filename=document.filename,
+                       content_type=document.mime_type)
+        return _message_id(await self._post(f"{self.base}{method}", data=form))
 
     async def relay(self, chat_id: int, reply: Reply, file: dict[str, Any],
                     source: BotApiSender) -> int | None:
@@ -81,13 +93,7 @@ class BotApiSender:
         The content passes through memory only."""
         content = await source.fetch(str(file["file_id"]))
         method, field = _FILE_METHODS.get(str(file.get("kind")), _FILE_METHODS["document"])
-        form = aiohttp.FormData()
-        form.add_field("chat_id", str(chat_id))
-        body = payload(chat_id, reply)
-        if reply.text:
-            form.add_field("caption", reply.text)
-        if "reply_markup" in body:
-            form.add_field("reply_markup", _dumps(body["reply_markup"]))
+        form = _form(chat_id, reply)
         form.add_field(field, content, filename=str(file.get("file_name") or field),
                        content_type=str(file.get("mime_type") or "application/octet-stream"))
         return _message_id(await self._post(f"{self.base}{method}", data=form))
@@ -130,6 +136,18 @@ class BotApiSender:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _form(chat_id: int, reply: Reply) -> aiohttp.FormData:
+    """The fields of a file upload besides the file: the chat, the caption, the buttons."""
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(chat_id))
+    body = payload(chat_id, reply)
+    if reply.text:
+        form.add_field("caption", reply.text)
+    if "reply_markup" in body:
+        form.add_field("reply_markup", _dumps(body["reply_markup"]))
+    return form
 
 
 def _message_id(result: Any) -> int | None:

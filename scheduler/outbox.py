@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
-from bot.flows.events import Button, Reply
+from bot.flows.events import Button, Document, Reply
 from scheduler.clock import Clock
 from scheduler.rate_limit import RateLimiter
 from scheduler.send_errors import Blocked, MaybeSent, NotSent, RetryLater, Undeliverable
@@ -64,7 +64,11 @@ def backoff(attempts: int) -> timedelta:
 def as_reply(message: OutboxMessage) -> Reply:
     buttons = tuple(tuple(Button(label, data) for label, data in row)
                     for row in message.buttons or ())
-    return Reply(message.text, buttons, rtl=message.rtl)
+    document = None
+    if message.document is not None:  # a calendar file: `text` is its caption
+        file = outbox.File.unpacked(message.document)
+        document = Document(file.file_name, file.content, file.mime_type)
+    return Reply(message.text, buttons, document=document, rtl=message.rtl)
 
 
 class OutboxDispatcher:

@@ -17,9 +17,8 @@ rate limits. An entry ends after 30 days; the person is told, outside quiet hour
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,27 +32,13 @@ from scheduler.one_by_one import each_alone
 from storage import outbox, waitlist
 from storage.db import Database
 from storage.models import AppointmentKind, Client, WaitlistEntry
-from storage.reminders import QuietHours
+from storage.reminders import quiet_until
 
 log = logging.getLogger(__name__)
 OFFER_INTERVAL = timedelta(hours=1)  # at most one offer message per person in this time
 MAX_TIMES = 3  # times in one offer, the earliest first
 
-
-def quiet_until(quiet: QuietHours | None, now: datetime, timezone: str) -> datetime | None:
-    """The end of the quiet hours `now` lies in, or None outside them."""
-    if quiet is None:
-        return None
-    zone = ZoneInfo(timezone)
-    local = now.astimezone(zone)
-    if not quiet.contains(local.hour * 60 + local.minute):
-        return None
-    # The end as a wall-clock time (today's, or tomorrow's if that has passed), so a night
-    # with a clock change still ends at 07:00 local time.
-    day = local.date() if local.hour * 60 + local.minute < quiet.end \
-        else local.date() + timedelta(days=1)
-    end = datetime.combine(day, time(quiet.end // 60, quiet.end % 60), tzinfo=zone)
-    return end.astimezone(now.tzinfo)
+__all__ = ["offer_freed_times", "quiet_until"]
 
 
 async def offer_freed_times(db: Database, clock: Clock, catalogue: CatalogueCache,

@@ -495,6 +495,10 @@ class OutboxMessage(Base):
     # The KIM message this row carries to a staff chat: its Telegram id is recorded there once
     # sent, so a reply to it is known and an erasure can delete it.
     kim_message_id: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    # A file kimbot made itself, sent with `text` as its caption: {"file_name", "mime_type",
+    # "content": base64}. Only small files (a calendar file of a few hundred bytes); the row
+    # and so the file are deleted once sent.
+    document: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=None)
 
 
 class AccessLog(Base):

@@ -17,8 +17,10 @@ was killed with in the instant between that commit and its request leaving the m
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -33,17 +35,40 @@ from storage.models import OPEN_STATUSES, Appointment, ChatSendPace, Client, Out
 CLIENT_BOT = "client"
 
 
+@dataclass(frozen=True)
+class File:
+    """A small file kimbot made itself (a calendar file), carried in the outbox row."""
+
+    file_name: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+
+    def packed(self) -> dict[str, Any]:
+        return {"file_name": self.file_name, "mime_type": self.mime_type,
+                "content": base64.b64encode(self.content).decode("ascii")}
+
+    @classmethod
+    def unpacked(cls, packed: dict[str, Any]) -> File:
+        return cls(str(packed["file_name"]), base64.b64decode(packed["content"]),
+                   str(packed.get("mime_type") or "application/octet-stream"))
+
+
 def add(session: AsyncSession, *, bot: str, chat_id: int, text: str,
         buttons: Sequence[Sequence[tuple[str, str]]] = (), rtl: bool = False,
         now: datetime, appointment_id: int | None = None,
-        not_after: datetime | None = None, kim_message_id: int | None = None) -> OutboxMessage:
+        not_after: datetime | None = None, kim_message_id: int | None = None,
+        file: File | None = None, not_before: datetime | None = None) -> OutboxMessage:
     """Queue a message. With `appointment_id` it is dropped unless that appointment is still
-    open and ahead when its turn comes (a reminder); with `not_after` it is dropped after."""
+    open and ahead when its turn comes (a reminder); with `not_after` it is dropped after.
+    With `file` it is that file with `text` as its caption; with `not_before` it waits until
+    then (the end of the quiet hours)."""
     message = OutboxMessage(bot=bot, chat_id=chat_id, text=text,
                             buttons=[[list(button) for button in row] for row in buttons] or None,
-                            rtl=rtl, created_at=now, next_attempt_at=now, attempts=0,
-                            appointment_id=appointment_id, not_after=not_after,
-                            kim_message_id=kim_message_id)
+                            rtl=rtl, created_at=now,
+                            next_attempt_at=max(now, not_before) if not_before else now,
+                            attempts=0, appointment_id=appointment_id, not_after=not_after,
+                            kim_message_id=kim_message_id,
+                            document=file.packed() if file is not None else None)
     session.add(message)
     return message
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -56,6 +56,22 @@ def _minutes(text: str) -> int:
     if not (0 <= int(hours) < 24 and 0 <= int(minutes) < 60):
         raise ValueError(text)
     return value
+
+
+def quiet_until(quiet: QuietHours | None, now: datetime, timezone: str) -> datetime | None:
+    """The end of the quiet hours `now` lies in, or None outside them."""
+    if quiet is None:
+        return None
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    if not quiet.contains(local.hour * 60 + local.minute):
+        return None
+    # The end as a wall-clock time (today's, or tomorrow's if that has passed), so a night
+    # with a clock change still ends at 07:00 local time.
+    day = local.date() if local.hour * 60 + local.minute < quiet.end \
+        else local.date() + timedelta(days=1)
+    end = datetime.combine(day, time(quiet.end // 60, quiet.end % 60), tzinfo=zone)
+    return end.astimezone(now.tzinfo)
 
 
 LocalTime = Callable[[datetime], datetime]  # a UTC instant as local wall-clock time

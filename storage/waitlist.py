@@ -141,6 +141,14 @@ async def offer_for_client(session: AsyncSession, offer_id: int,
     return (row[0], row[1]) if row is not None else None
 
 
+async def offer_taken(session: AsyncSession, offer_id: int, client_id: int,
+                      now: datetime) -> None:
+    """Record that the person booked the time of one of their offers."""
+    found = await offer_for_client(session, offer_id, client_id)
+    if found is not None and found[0].taken_at is None:
+        found[0].taken_at = now
+
+
 async def expire(session: AsyncSession, now: datetime) -> list[tuple[WaitlistEntry, Client]]:
     """End the entries older than their time; returns them with their person, to be told."""
     rows = [(entry, client) for entry, client in (await session.execute(

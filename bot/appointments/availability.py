@@ -12,7 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.appointments.slots import SlotRules, free_slots
 from bot.catalogue.schedule import parse_cached
 from storage.appointments import absence_ranges, busy_ranges
-from storage.models import AppointmentKind, CaseManagerWorkplace, OfficeBookingRules, StaffMember
+from storage.models import (
+    AppointmentKind,
+    CaseManagerWorkplace,
+    Channel,
+    OfficeBookingRules,
+    StaffMember,
+)
 
 DEFAULT_RULES = OfficeBookingRules(office_id="", first_interview_minutes=60,
                                    follow_up_minutes=30, buffer_minutes=10,
@@ -35,6 +41,18 @@ def slot_rules(rules: OfficeBookingRules, kind: AppointmentKind, days: int) -> S
     return SlotRules(duration=timedelta(minutes=minutes),
                      buffer=timedelta(minutes=rules.buffer_minutes),
                      lead_time=timedelta(minutes=rules.lead_time_minutes), days=days)
+
+
+async def office_channels(session: AsyncSession, office_id: str,
+                          kind: AppointmentKind) -> list[str]:
+    """How an appointment at the office may take place (Channel codes, in their order): the
+    first interview in person (KIM's process), a follow-up as the office's rules allow."""
+    if kind is AppointmentKind.FIRST_INTERVIEW:
+        return [Channel.IN_PERSON.value]
+    rules = await session.get(OfficeBookingRules, office_id) or DEFAULT_RULES
+    allowed = set(rules.channels or ())
+    return [channel.value for channel in Channel if channel.value in allowed] \
+        or [Channel.IN_PERSON.value]
 
 
 async def workplaces_for_town(session: AsyncSession, town_id: str) -> list[CaseManagerWorkplace]:

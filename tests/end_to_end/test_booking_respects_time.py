@@ -73,7 +73,12 @@ async def test_a_waiting_list_offer_is_won_by_the_first_of_two(system):
     amal_time = next(d for d in button_data(to_amal) if d.startswith("wl_take:"))
     olena_time = next(d for d in button_data(to_olena) if d.startswith("wl_take:"))
 
-    won = await press(server, CLIENT, amal, to_amal["message_id"], amal_time, count=4)
+    # The rest of the booking's steps: the name (not known yet), then the check screen.
+    [ask_name] = await press(server, CLIENT, amal, to_amal["message_id"], amal_time)
+    assert "bnoname" in button_data(ask_name)
+    [check] = await say(server, CLIENT, amal, "Amal")
+    book = next(d for d in button_data(check) if d.startswith("bok:"))
+    won = await press(server, CLIENT, amal, check["message_id"], book, count=4)
     assert EN._("Your appointment is booked.") in won[0]["text"]
     assert any(EN._("You are no longer on the waiting list.") in m["text"] for m in won)
     [told] = await server.wait_for(STAFF, manager.id, timeout=10)

@@ -102,6 +102,7 @@ _APPOINTMENT_ACTIONS: dict[str, ActionHandler] = {
     "pb_language": phone_booking.choose_language,
     "pb_town": phone_booking.choose_town,
     "pb_kind": phone_booking.choose_kind,
+    "pb_place": phone_booking.choose_place,
     "pb_channel": phone_booking.choose_channel,
     "pb_interpreter": phone_booking.choose_interpreter,
     "pb_day": phone_booking.choose_day,

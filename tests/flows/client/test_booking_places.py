@@ -208,6 +208,7 @@ async def test_termin_books_exactly_the_case_manager_and_office_it_showed(two_pl
     await staff.press("pb_language:de")
     await staff.press("pb_town:odenthal")
     await staff.press("pb_kind:first_interview")
+    await staff.press("pb_place:any")  # two places: either (the times say which)
     await staff.press("pb_day:20261124")
     ten = str(int(datetime(2026, 11, 24, 9, 0, tzinfo=UTC).timestamp()))
     check = await staff.press(f"pb_time:{ten}")

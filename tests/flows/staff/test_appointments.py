@@ -145,12 +145,16 @@ async def test_cancel_asks_first_then_tells_the_client_in_their_language(chat_fa
     assert "im Chat benachrichtigt" in text(done)
     row = await appointment(sqlite_db, day["later"])
     assert (row.status, row.cancelled_by) == ("cancelled", "staff")
-    [message] = await outbox(sqlite_db)
+    # The notice, then the calendar file that removes the event (tests/flows/staff/
+    # test_team_calendar_updates.py looks at the file).
+    message, removal = await outbox(sqlite_db)
     assert (message.bot, message.chat_id) == ("client", 9002)
     assert "14:00" in message.text and "23 листопада 2026" in message.text  # Ukrainian date
+    assert (removal.chat_id, removal.document["file_name"]) == (
+        9002, f"kim-appointment-{day['later']}-cancelled.ics")
     again = await chat.press(f"cancel_yes:{day['later']}")
     assert text(again) == ALREADY.format(status="abgesagt (vom Team)")
-    assert len(await outbox(sqlite_db)) == 1
+    assert len(await outbox(sqlite_db)) == 2
 
 
 async def test_cancelling_for_a_caller_asks_to_phone_them(chat_factory, sqlite_db, day):
@@ -221,7 +225,7 @@ async def test_marking_cancelling_and_forged_ids_on_both_databases(db, clock):
     assert text(await chat.press(f"cancel_yes:{theirs}")) == NOT_YOURS
     statuses = [(await appointment(db, i)).status for i in (started, later, theirs)]
     assert statuses == ["attended", "cancelled", "booked"]
-    assert [m.chat_id for m in await outbox(db)] == [9200]
+    assert [m.chat_id for m in await outbox(db)] == [9200, 9200]  # notice and calendar file
 
 
 

@@ -204,13 +204,14 @@ async def test_moved_closes_it_and_asks_the_person_to_book_again(chat_factory, s
                           + answers.ASK_BOOK)
     row = await appointment(sqlite_db, asked["first"])
     assert (row.status, row.cancelled_by) == ("cancelled", "staff")
-    [message] = await messages_to(sqlite_db, 9002, bot="client")
+    message, removal = await messages_to(sqlite_db, 9002, bot="client")
+    assert removal.document["file_name"].endswith("-cancelled.ics")  # the calendar update
     assert "10:00" in message.text and "23 листопада 2026" in message.text  # Ukrainian date
     assert message.buttons is not None and message.buttons[0][0][1] == "book"
     assert await outcomes(sqlite_db) == []  # neither kept nor missed
     again = await chat.press(f"oc_move:{asked['first']}")
     assert text(again) == ALREADY.format(status="abgesagt (vom Team)")
-    assert len(await messages_to(sqlite_db, 9002, bot="client")) == 1
+    assert len(await messages_to(sqlite_db, 9002, bot="client")) == 2
 
 
 async def test_moved_for_a_caller_asks_to_phone_them(chat_factory, sqlite_db, asked):
@@ -224,8 +225,8 @@ async def test_the_moved_message_in_english_and_german(chat_factory, sqlite_db, 
     chat = staff_chat(chat_factory)
     await chat.press(f"oc_move:{asked['first']}")
     await chat.press(f"oc_move:{asked['follow_up']}")
-    [english] = await messages_to(sqlite_db, 9002, bot="client")
-    [german] = await messages_to(sqlite_db, 9001, bot="client")
+    english, _ = await messages_to(sqlite_db, 9002, bot="client")
+    german, _ = await messages_to(sqlite_db, 9001, bot="client")
     assert english.text == ("Your appointment on November 23, 2026 at 10:00 is moved. "
                             "Please choose a new time.")
     assert german.text == ("Ihr Termin am 23. November 2026 um 09:00 Uhr wird verschoben. "

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.appointments.setup import set_booking_rules
 from bot.catalogue.samples import RBK
 from bot.flows.context import FlowSettings
 from bot.flows.events import BotKind
@@ -27,9 +28,11 @@ TUESDAY_1300 = str(int(local(24, 13).timestamp()))
 
 @pytest.fixture
 async def team(sqlite_db, clock):
-    """Two case managers serving Odenthal on Tuesdays 13-15, a coordinator who serves no
-    town, and the RBK catalogue."""
+    """Two case managers serving Odenthal on Tuesdays 13-15 (follow-ups there in person or
+    by phone), a coordinator who serves no town, and the RBK catalogue."""
     await import_catalogue(sqlite_db, [RBK], clock.now())
+    async with sqlite_db.transaction() as session:
+        await set_booking_rules(session, "kim-odenthal", {}, channels=["in_person", "phone"])
     first = await add_member(sqlite_db, 900, "Frau Kaya")
     second = await add_member(sqlite_db, 901, "Herr Lenz")
     coordinator = await add_member(sqlite_db, 902, "Frau Koordination", StaffRole.COORDINATION)
@@ -44,8 +47,9 @@ def staff_chat(chat_factory, user_id: int):
 
 async def walk(chat, *, name: str = "Amal K.", phone: str | None = "0171 234 5678",
                language: str = "ar", town: str = "odenthal", kind: str = "first_interview",
-               channel: str = "phone", interpreter: str | None = "yes"):
-    """From /termin to the list of days; the last answer is returned."""
+               place: str = "any", channel: str = "phone", interpreter: str | None = "yes"):
+    """From /termin to the list of days, answering the place, channel and interpreter
+    questions where they are asked; the last answer is returned."""
     await chat.send("/termin")
     await chat.send(name)
     if phone is None:
@@ -55,9 +59,11 @@ async def walk(chat, *, name: str = "Amal K.", phone: str | None = "0171 234 567
     await chat.press(f"pb_language:{language}")
     await chat.press(f"pb_town:{town}")
     answer = await chat.press(f"pb_kind:{kind}")
-    if kind == "follow_up":
+    if any(a.startswith("pb_place:") for a in actions(answer)):
+        answer = await chat.press(f"pb_place:{place}")
+    if any(a.startswith("pb_channel:") for a in actions(answer)):
         answer = await chat.press(f"pb_channel:{channel}")
-    if interpreter is not None:
+    if interpreter is not None and any(a.startswith("pb_interpreter:") for a in actions(answer)):
         answer = await chat.press(f"pb_interpreter:{interpreter}")
     return answer
 
@@ -88,7 +94,13 @@ async def test_each_question_in_turn(chat_factory, team):
     assert "pb_town:odenthal" in actions(towns) and len(actions(towns)) == 9
     kinds = await chat.press("pb_town:odenthal")
     assert [b.label for b in buttons(kinds)] == ["Erstgespräch", "Folgetermin", "Abbrechen"]
-    interpreter = await chat.press("pb_kind:first_interview")  # no channel question
+    places = await chat.press("pb_kind:first_interview")
+    assert text(places) == "Wo in Odenthal? (Erstgespräch: Orte mit freien Zeiten)"
+    office = "KIM Case Management Gemeinde Odenthal (Team Integration)"
+    assert [b.label for b in buttons(places)] == [
+        f"Frau Kaya – {office}"[:60], f"Herr Lenz – {office}"[:60], "Egal wo in Odenthal",
+        "Abbrechen"]
+    interpreter = await chat.press("pb_place:any")  # no channel question: a first interview
     assert text(interpreter) == "Wird eine Dolmetschung gebraucht? (Sprache: Arabisch)"
     days = await chat.press("pb_interpreter:yes")
     assert actions(days) == ["pb_day:20261124", "pb_day:20261201", "abort"]
@@ -141,6 +153,8 @@ async def test_booking_for_oneself_sends_no_message(chat_factory, sqlite_db, tea
     # Only the first case manager serves Kürten: the appointment lands with her.
     await add_workplace(sqlite_db, team["first"], office="kim-kuerten", towns=("kuerten",),
                         hours="We 09:00-10:00")
+    async with sqlite_db.transaction() as session:
+        await set_booking_rules(session, "kim-kuerten", {}, channels=["in_person", "video"])
     chat = staff_chat(chat_factory, 900)
     days = await walk(chat, name="Herr D.", phone=None, language="de", town="kuerten",
                       kind="follow_up", channel="video", interpreter=None)  # German: none
@@ -223,6 +237,9 @@ async def test_buttons_of_other_steps_and_forged_values_change_nothing(chat_fact
     await chat.press("pb_town:odenthal")
     assert text(await chat.press("pb_kind:walk_in")) == phone_booking.WRONG_STEP
     await chat.press("pb_kind:follow_up")
+    for forged in ("pb_place:999", "pb_place:odenthal", "pb_channel:phone"):
+        assert text(await chat.press(forged)) == phone_booking.WRONG_STEP, forged
+    await chat.press("pb_place:any")
     assert text(await chat.press("pb_channel:fax")) == phone_booking.WRONG_STEP
     await chat.press("pb_channel:phone")
     await chat.press("pb_interpreter:no")
@@ -242,7 +259,8 @@ async def test_a_town_without_free_times_asks_for_another(chat_factory, team):
                                   "Erstgespräch frei.")
     assert "pb_town:odenthal" in actions(again)
     assert text(await chat.press("pb_town:odenthal")) == phone_booking_ask.ASK_KIND
-    assert "Dolmetschung" in text(await chat.press("pb_kind:first_interview"))
+    assert "Wo in Odenthal?" in text(await chat.press("pb_kind:first_interview"))
+    assert "Dolmetschung" in text(await chat.press("pb_place:any"))
 
 
 async def test_abbrechen_and_other_commands_leave_the_booking(chat_factory, sqlite_db, team):

@@ -11,13 +11,18 @@ from bot.flows.client import steps
 from bot.flows.client.appointments import notice
 from bot.flows.client.booking import flow as booking_flow
 from bot.flows.client.booking import state as booking
-from bot.flows.client.booking.render import calendar_file, directed, summary_lines
+from bot.flows.client.booking.render import (
+    calendar_file,
+    directed,
+    event_title,
+    summary_lines,
+)
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, Reply, rows
 from storage import appointments as store
 from storage import waitlist
-from storage.models import Appointment, AppointmentKind, StaffMember
+from storage.models import Appointment, StaffMember
 
 
 async def show(turn: ClientTurn) -> Outcome:
@@ -147,11 +152,8 @@ async def _cancel(turn: ClientTurn, appointment: Appointment, late: bool) -> Out
     done = turn.reply(tr._("Your appointment on {date} at {time} is cancelled.",
                            date=tr.date(appointment.starts_at),
                            time=tr.time(appointment.starts_at)), edit=True)
-    title = (tr._("KIM first meeting")
-             if appointment.kind == AppointmentKind.FIRST_INTERVIEW.value
-             else tr._("KIM appointment"))
     # Calendar apps that have the event remove it when they open this (METHOD:CANCEL).
     removal = Reply(tr._("To remove it from your calendar"), rtl=tr.rtl,
                     document=calendar_file(appointment, index.offices.get(appointment.office_id),
-                                           title, now, tr, cancel=True))
+                                           event_title(tr, appointment), now, tr, cancel=True))
     return Outcome([done, removal, menu(turn)])

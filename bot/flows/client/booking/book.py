@@ -4,20 +4,21 @@ The time is checked again for exactly the case manager and office the screen sho
 database has the last word on a race (`storage.appointments.book`), after which the person
 sees fresh times. Moving holds the old appointment until the new one is safe, then cancels it
 in the same transaction; the confirmation names the old and the new time, and calendar apps
-get a cancellation for the old event with the new one.
+get a cancellation for the old event with the new one. A time taken from a waiting-list offer
+comes here through the same steps; losing it to someone faster keeps the person on the list.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.appointments.availability import DEFAULT_RULES, still_free
 from bot.catalogue.model import Office, Town
 from bot.flows import appointment_notices, notify
 from bot.flows.client import steps
 from bot.flows.client.appointments import notice
-from bot.flows.client.booking.flow import show_times, start, token
-from bot.flows.client.booking.render import calendar_file, confirmation_text
+from bot.flows.client.booking.flow import offer_gone, show_times, start, token
+from bot.flows.client.booking.render import calendar_file, confirmation_text, event_title
 from bot.flows.client.booking.state import (
     booking_data,
     from_minutes,
@@ -62,7 +63,7 @@ async def confirm(turn: ClientTurn, arg: str) -> Outcome:
         option = None
     taken = tr._("Sorry, someone else just booked this time. Please choose another one.")
     if option is None:
-        return await show_times(turn, base, day, notice=taken)
+        return await _taken(turn, data, base, day, taken)
     channel = Channel(data.get("channel") or Channel.IN_PERSON.value)
     try:
         appointment = await store.book(
@@ -75,9 +76,11 @@ async def confirm(turn: ClientTurn, arg: str) -> Outcome:
             buffer=await buffer(turn, option.office_id),
             reminder_policy=ctx.settings.reminder_policy)
     except store.SlotTaken:
-        return await show_times(turn, base, day, notice=taken)
+        return await _taken(turn, data, base, day, taken)
     except store.TooManyAppointments:
         return await start(turn)
+    if "offer" in data:  # a time from a waiting-list offer (waitlist/flow.py)
+        await waitlist.offer_taken(ctx.session, int(data["offer"]), turn.client.id, now)
     if plan.moving is not None:
         # The notice ran out while the person chose (moving starts only in time): then the
         # old appointment counts as cancelled late, as the case manager should know.
@@ -91,7 +94,8 @@ async def confirm(turn: ClientTurn, arg: str) -> Outcome:
     index = await ctx.catalogue.index(ctx.session)
     town = index.towns.get(data["town"])
     replies = confirmation(turn, appointment, index.offices.get(appointment.office_id), town,
-                           plan.moving)
+                           plan.moving,
+                           index.offices.get(plan.moving.office_id) if plan.moving else None)
     if left_list:
         replies.insert(1, turn.reply(tr._("You are no longer on the waiting list.")))
     # The intake fits best right after a first interview is booked (bot.flows.client.intake).
@@ -99,24 +103,30 @@ async def confirm(turn: ClientTurn, arg: str) -> Outcome:
     return Outcome([*replies, offer or menu(turn)])
 
 
+async def _taken(turn: ClientTurn, data: dict, base: dict, day: date, taken: str) -> Outcome:
+    """Someone else was faster: the day's other times, or that the offered time has gone."""
+    if "offer" in data:
+        return offer_gone(turn)
+    return await show_times(turn, base, day, notice=taken)
+
+
 def confirmation(turn: ClientTurn, appointment: Appointment, office: Office | None,
-                 town: Town | None, moved_from: Appointment | None = None) -> list[Reply]:
+                 town: Town | None, moved_from: Appointment | None = None,
+                 old_office: Office | None = None) -> list[Reply]:
     """The confirmation (replacing the check screen) and the calendar files: for a move, a
-    cancellation of the old event first."""
+    cancellation of the old event (at `old_office`) first."""
     tr, now = turn.tr, turn.ctx.clock.now()
     first = appointment.kind == AppointmentKind.FIRST_INTERVIEW.value
-    title = tr._("KIM first meeting") if first else tr._("KIM appointment")
     replies = [turn.reply(confirmation_text(tr, appointment, office, first, town, moved_from),
                           edit=True)]
     if moved_from is not None:
-        old_title = (tr._("KIM first meeting")
-                     if moved_from.kind == AppointmentKind.FIRST_INTERVIEW.value
-                     else tr._("KIM appointment"))
         replies.append(Reply(tr._("Your old time, to remove from your calendar"),
-                             document=calendar_file(moved_from, office, old_title, now, tr,
+                             document=calendar_file(moved_from, old_office,
+                                                    event_title(tr, moved_from), now, tr,
                                                     cancel=True), rtl=tr.rtl))
     replies.append(Reply(tr._("Your appointment for your calendar"),
-                         document=calendar_file(appointment, office, title, now, tr),
+                         document=calendar_file(appointment, office,
+                                                event_title(tr, appointment), now, tr),
                          rtl=tr.rtl))
     return replies
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.appointments.availability import DEFAULT_RULES, Option
+from bot.appointments.availability import Option, office_channels
 from bot.appointments.slots import day_groups
 from bot.catalogue.routing import CatalogueIndex
 from bot.flows.actions import action
@@ -48,13 +48,13 @@ from bot.flows.client.booking.state import (
     plan_for,
 )
 from bot.flows.client.intake.input import parse_phone
-from bot.flows.client.menu import back_to_menu, stale_button
+from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.context import TOWN_HINT
 from bot.flows.events import Button, Outcome, in_rows, rows
 from bot.i18n import BY_CODE, Translator
 from storage import appointments as store
-from storage.models import AppointmentKind, Channel, OfficeBookingRules
+from storage.models import AppointmentKind, Channel
 
 MAX_ALIAS = 60
 # Kept from step to step once chosen; "start" and what follows it are chosen anew.
@@ -374,14 +374,41 @@ async def choose_time(turn: ClientTurn, arg: str) -> Outcome:
     if option is None:
         return await show_times(turn, base, day, notice=turn.tr._(
             "Sorry, this time is not free any more. Please choose another one."))
-    chosen = {**base, "day": data["day"], "start": int(arg)}
-    if plan.moving is not None:
-        return await ask_confirm(turn, {**chosen, "channel": plan.moving.channel,
-                                        "interp": plan.moving.interpreter_language or ""})
+    return await after_time(turn, {**base, "day": data["day"], "start": int(arg)}, option, plan)
+
+
+async def after_time(turn: ClientTurn, chosen: dict, option: Option, plan: Plan) -> Outcome:
+    """The steps after the time, the same for a time chosen here and one taken from a
+    waiting-list offer (waitlist/flow.py): how to meet where the office allows a choice, then
+    what is still unknown (phone, name, interpreter), then the check screen."""
     allowed = await channels(turn, option.office_id, plan)
+    if plan.moving is not None:
+        # A move keeps how the appointment takes place, the name and the interpreter; only a
+        # new place that does not offer that way asks again.
+        chosen = {**chosen, "named": 1, "interp": plan.moving.interpreter_language or ""}
+        if plan.moving.channel in allowed:
+            return await ask_confirm(turn, {**chosen, "channel": plan.moving.channel})
     if len(allowed) > 1:
         return _ask_channel(turn, chosen, allowed)
     return await _details(turn, {**chosen, "channel": allowed[0]})
+
+
+async def time_gone(turn: ClientTurn, data: dict) -> Outcome:
+    """The chosen time was taken meanwhile: the day's other times, or for a time from a
+    waiting-list offer, that it has gone (the person stays on the list)."""
+    if "offer" in data:
+        return offer_gone(turn)
+    day = parse_day(data["day"])
+    assert day is not None
+    return await show_times(turn, keep(data, *_PLACE_KEYS), day, notice=turn.tr._(
+        "Sorry, this time is not free any more. Please choose another one."))
+
+
+def offer_gone(turn: ClientTurn) -> Outcome:
+    tr = turn.tr
+    text = tr._("Sorry, someone else was faster: this time has gone. You stay on the waiting "
+                "list, and we write to you when the next time becomes free.")
+    return Outcome([turn.reply(text), menu(turn)], notice=tr._("This time has gone."))
 
 
 # --- how to meet ----------------------------------------------------------------------------
@@ -389,11 +416,7 @@ async def choose_time(turn: ClientTurn, arg: str) -> Outcome:
 async def channels(turn: ClientTurn, office_id: str, plan: Plan) -> list[str]:
     """How the appointment may take place: in person for a first interview (KIM's process),
     for a follow-up as the office allows."""
-    if plan.kind is AppointmentKind.FIRST_INTERVIEW:
-        return [Channel.IN_PERSON.value]
-    rules = await turn.ctx.session.get(OfficeBookingRules, office_id) or DEFAULT_RULES
-    allowed = [channel.value for channel in Channel if channel.value in (rules.channels or ())]
-    return allowed or [Channel.IN_PERSON.value]
+    return await office_channels(turn.ctx.session, office_id, plan.kind)
 
 
 def _ask_channel(turn: ClientTurn, data: dict, allowed: list[str]) -> Outcome:
@@ -421,10 +444,7 @@ async def choose_channel(turn: ClientTurn, code: str) -> Outcome:
         return await not_found(turn)
     option = find(await options(turn, data["town"], plan, data["place"]), int(data["start"]))
     if option is None:
-        day = parse_day(data["day"])
-        assert day is not None
-        return await show_times(turn, keep(data, *_PLACE_KEYS), day, notice=turn.tr._(
-            "Sorry, this time is not free any more. Please choose another one."))
+        return await time_gone(turn, data)
     if code not in await channels(turn, option.office_id, plan):
         return await stale_button(turn)
     return await _details(turn, {**data, "channel": code})
@@ -474,8 +494,10 @@ async def channels_again(turn: ClientTurn) -> Outcome:
     if plan is None:
         return await not_found(turn)
     option = find(await options(turn, data["town"], plan, data["place"]), int(data["start"]))
-    allowed = await channels(turn, option.office_id, plan) if option else []
-    if option is None or len(allowed) < 2:
+    if option is None:
+        return await time_gone(turn, data)
+    allowed = await channels(turn, option.office_id, plan)
+    if len(allowed) < 2:
         return await stale_button(turn)
     return _ask_channel(turn, {k: v for k, v in data.items() if k != "channel"}, allowed)
 
@@ -538,10 +560,7 @@ async def ask_confirm(turn: ClientTurn, data: dict) -> Outcome:
     option = find(await options(turn, data["town"], plan, data.get("place", ANY)),
                   int(data["start"]))
     if option is None:
-        day = parse_day(data["day"])
-        assert day is not None
-        return await show_times(turn, keep(data, *_PLACE_KEYS), day, notice=turn.tr._(
-            "Sorry, this time is not free any more. Please choose another one."))
+        return await time_gone(turn, data)
     # The confirmation books exactly what this screen shows: this case manager, this office.
     turn.ctx.conversation.go(steps.BOOK_CONFIRM, **data, staff=option.staff_member_id,
                              office=option.office_id)

@@ -15,7 +15,7 @@ from bot.flows.client.menu import back_to_menu
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Document, Outcome, in_rows, rows
 from bot.i18n import BY_CODE, LANGUAGES, Translator
-from storage.models import Appointment, Channel
+from storage.models import Appointment, AppointmentKind, Channel
 
 
 def day_label(day: datetime, tr: Translator) -> str:
@@ -131,6 +131,13 @@ def confirmation_text(tr: Translator, appointment: Appointment, office: Office |
 def directed(lines: list[str], tr: Translator) -> str:
     # Office names and links are Latin: a right-to-left mark keeps each line right-to-left.
     return "\n".join(RLM + line if tr.rtl and line else line for line in lines)
+
+
+def event_title(tr: Translator, appointment: Appointment) -> str:
+    """The calendar event's title: the first meeting, or another appointment."""
+    if appointment.kind == AppointmentKind.FIRST_INTERVIEW.value:
+        return tr._("KIM first meeting")
+    return tr._("KIM appointment")
 
 
 def calendar_file(appointment: Appointment, office: Office | None, title: str,

@@ -5,36 +5,38 @@ booking window, or "None of these times" under the days and times. The entry rem
 town, the place chosen (or any), the kind of appointment, the interpreter (asked here, as the
 booking would) and the times the person saw, which are never offered to them.
 
-Taking an offer books at once: the time is checked for exactly the case manager and office
-offered, and the database's slot guarantee lets the first of several people get it; the others
-are told it has gone and stay on the list. Every offer id is checked against the person who
-pressed it.
+Taking an offer continues like a booking whose place and time were just chosen: how to meet
+where the office allows a choice (the first interview is always in person), the name if it is
+not known yet, then the check screen. The time is checked for exactly the case manager and
+office offered at every step, and the database's slot guarantee lets the first of several
+people who book it get it; the others are told it has gone and stay on the list. Every offer
+id is checked against the person who pressed it.
 """
 
 from __future__ import annotations
 
-from bot.appointments.availability import still_free
+from bot.appointments.availability import workplaces_for_town
 from bot.flows.actions import action
 from bot.flows.client import steps
-from bot.flows.client.booking import book as booking_book
+from bot.flows.client.booking import flow as booking_flow
 from bot.flows.client.booking.render import interpreter_question
 from bot.flows.client.booking.state import (
     ANY,
     DIGITS,
     booking_data,
+    find,
     keep,
     minutes,
     options,
     plan_for,
 )
-from bot.flows.client.intake import flow as intake
 from bot.flows.client.menu import back_to_menu, menu, stale_button
 from bot.flows.client.turn import ClientTurn
 from bot.flows.events import Button, Outcome, rows
 from bot.i18n import BY_CODE
 from storage import appointments as store
 from storage import waitlist
-from storage.models import AppointmentKind, Channel, WaitlistEndReason
+from storage.models import WaitlistEndReason
 
 _WAIT_KEYS = ("town", "place")
 
@@ -128,7 +130,7 @@ async def leave(turn: ClientTurn) -> Outcome:
 # --- an offer -------------------------------------------------------------------------------
 
 async def take(turn: ClientTurn, arg: str) -> Outcome:
-    """A time from an offer: booked for the first who presses, if still free."""
+    """A time from an offer: the rest of the booking steps for it, if it is still free."""
     ctx, tr = turn.ctx, turn.tr
     if turn.client is None or not DIGITS.fullmatch(arg) or len(arg) > 12:
         return await stale_button(turn)
@@ -140,44 +142,33 @@ async def take(turn: ClientTurn, arg: str) -> Outcome:
         notice = tr._("This offer is no longer valid.")
         return Outcome([turn.reply(notice), menu(turn)], notice=notice)
     now = ctx.clock.now()
-    kind = AppointmentKind(entry.kind)
-    option = await still_free(ctx.session, entry.town, offer.staff_member_id, offer.office_id,
-                              kind, offer.starts_at, now, ctx.settings.booking_days,
-                              ctx.settings.timezone)
-    if option is None:
-        return _gone(turn)
-    try:
-        appointment = await store.book(
-            ctx.session, client_id=turn.client.id, staff_member_id=option.staff_member_id,
-            office_id=option.office_id, kind=kind, channel=Channel.IN_PERSON,
-            starts_at=option.starts_at, duration=option.duration, now=now,
-            interpreter_language=entry.interpreter_language,
-            max_open=ctx.settings.max_open_appointments,
-            buffer=await booking_book.buffer(turn, option.office_id),
-            reminder_policy=ctx.settings.reminder_policy)
-    except store.SlotTaken:
-        return _gone(turn)
-    except store.TooManyAppointments:
+    if await store.open_count(ctx.session, turn.client.id, now) \
+            >= ctx.settings.max_open_appointments:
         text = tr._("You already have the most appointments you can hold. You can cancel one "
                     "in \"My appointments\".")
         return Outcome([turn.reply(text), menu(turn)], notice=text)
-    offer.taken_at = now
-    await waitlist.end_for_client(ctx.session, turn.client.id, WaitlistEndReason.BOOKED.value,
-                                  now)
-    await booking_book.tell_case_managers(turn, appointment, None)
-    ctx.conversation.go(steps.MENU)
-    index = await ctx.catalogue.index(ctx.session)
-    replies = booking_book.confirmation(turn, appointment,
-                                        index.offices.get(appointment.office_id),
-                                        index.towns.get(entry.town))
-    replies[0] = turn.reply(replies[0].text)  # a new message: the offer stays readable
-    replies.insert(1, turn.reply(tr._("You are no longer on the waiting list.")))
-    offer_intake = await intake.after_booking(turn, appointment)
-    return Outcome([*replies, offer_intake or menu(turn)])
+    plan = await plan_for(turn, {})
+    place = await _offered_place(turn, entry.town, offer.staff_member_id, offer.office_id)
+    option = None
+    if plan is not None and place is not None:
+        option = find(await options(turn, entry.town, plan, place), minutes(offer.starts_at))
+    if plan is None or option is None:
+        return booking_flow.offer_gone(turn)
+    # From here on as if the person had chosen this place and time in the booking: the same
+    # questions (how to meet, the name if unknown; the interpreter was asked on joining), the
+    # check screen, and booking there (booking/book.py), where the first to book gets it.
+    chosen = {"town": entry.town, "place": place,
+              "day": f"{option.starts_at.astimezone(tr.tz):%Y%m%d}",
+              "start": minutes(option.starts_at), "offer": offer.id,
+              "interp": entry.interpreter_language or ""}
+    return await booking_flow.after_time(turn, chosen, option, plan)
 
 
-def _gone(turn: ClientTurn) -> Outcome:
-    tr = turn.tr
-    text = tr._("Sorry, someone else was faster: this time has gone. You stay on the waiting "
-                "list, and we write to you when the next time becomes free.")
-    return Outcome([turn.reply(text), menu(turn)], notice=tr._("This time has gone."))
+async def _offered_place(turn: ClientTurn, town: str, staff_member_id: int,
+                         office_id: str) -> str | None:
+    """The booking's place key (a workplace id) of an offered time, if that case manager
+    still serves the town at that office."""
+    for workplace in await workplaces_for_town(turn.ctx.session, town):
+        if (workplace.staff_member_id, workplace.office_id) == (staff_member_id, office_id):
+            return str(workplace.id)
+    return None

@@ -97,7 +97,7 @@ async def confirm_cancel(ctx: FlowContext, member: StaffMember, arg: str) -> Out
     client = await _client(ctx, found)
     audit_trail.seen(ctx, member, [client.id], "appointment.cancel")
     lines = [CANCELLED.format(when=_when(ctx, found), name=client_name(client)),
-             _how_told(ctx, client, found)]
+             await _how_told(ctx, client, found)]
     return Outcome([Reply("\n".join(lines), edit=True)])
 
 
@@ -125,8 +125,8 @@ def after_missed(ctx: FlowContext, client: Client, appointment: Appointment) -> 
     return MISSED_NO_CONTACT.format(name=name)
 
 
-def _how_told(ctx: FlowContext, client: Client, appointment: Appointment) -> str:
-    if cancelled_by_team(ctx, client, appointment):
+async def _how_told(ctx: FlowContext, client: Client, appointment: Appointment) -> str:
+    if await cancelled_by_team(ctx, client, appointment):
         return TOLD_IN_CHAT
     return CALL_THEM.format(phone=bidi_safe(client.phone)) if client.phone else NO_CONTACT
 

@@ -116,7 +116,7 @@ async def moved(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
                        cancelled_by="staff"):
         return Outcome([Reply(ALREADY.format(status=status_de(appointment)))])
     _seen(ctx, member, client, "appointment.moved")
-    if moved_by_team(ctx, client, appointment):
+    if await moved_by_team(ctx, client, appointment):
         told = ASK_BOOK
     else:
         told = CALL_THEM.format(phone=bidi_safe(client.phone)) if client.phone else NO_CONTACT

@@ -1,3 +1,4 @@
 """/termin: a case manager books for a person who phoned. Name -> phone -> language -> town ->
-kind -> channel -> interpreter -> day -> time; `flow` asks, `ask` shows the choices, `options`
-computes the free times, `book` books the confirmed one."""
+kind -> place -> channel (what that office allows) -> interpreter -> day -> time; `flow` asks,
+`ask` shows the choices, `options` computes the places and free times, `book` books the
+confirmed one."""

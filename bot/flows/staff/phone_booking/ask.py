@@ -8,6 +8,7 @@ expires after a day in any case).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from bot.appointments.slots import day_groups
@@ -19,6 +20,8 @@ from bot.flows.events import Button, Reply, in_rows, rows
 from bot.flows.staff import steps
 from bot.flows.staff.local_days import hhmm
 from bot.flows.staff.phone_booking.options import (
+    ANY,
+    chosen_places,
     day_arg,
     on_day,
     options_for,
@@ -28,7 +31,7 @@ from bot.flows.staff.phone_booking.options import (
     starting_at,
 )
 from bot.i18n import LANGUAGES
-from storage.models import AppointmentKind, Channel
+from storage.models import AppointmentKind, CaseManagerWorkplace, StaffMember
 
 ABORT = Button("Abbrechen", action("abort"))
 WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
@@ -44,7 +47,10 @@ ASK_TOWN = "In welchem Ort wohnt {name}?"
 NO_CATALOGUE = ("Es ist noch kein Angebotskatalog mit Orten importiert (kimbot offices import). "
                 "Ohne Orte lässt sich kein Termin buchen.")
 ASK_KIND = "Welche Art von Termin?"
-ASK_CHANNEL = "Wie findet der Folgetermin statt?"
+ASK_PLACE = "Wo in {town}? ({kind}: Orte mit freien Zeiten)"
+ANY_PLACE = "Egal wo in {town}"
+ASK_CHANNEL = "Wie findet der Folgetermin statt? Zur Wahl steht, was {where} anbietet."
+ANY_WHERE = "mindestens ein Ort in {town}"
 ASK_INTERPRETER = "Wird eine Dolmetschung gebraucht? (Sprache: {language})"
 INTERPRETER_YES = "Ja, {language}"
 INTERPRETER_NO = "Nein"
@@ -98,11 +104,38 @@ def ask_kind(ctx: FlowContext, data: dict[str, Any]) -> Reply:
     return Reply(ASK_KIND, rows(buttons, [ABORT]))
 
 
-def ask_channel(ctx: FlowContext, data: dict[str, Any]) -> Reply:
+async def ask_place(ctx: FlowContext, data: dict[str, Any],
+                    found: list[CaseManagerWorkplace]) -> Reply:
+    """The town's places with free times: an office, or an office and a case manager where
+    several work there; or any of them."""
+    ctx.conversation.go(steps.PHONE_PLACE, **data)
+    index = await ctx.catalogue.index(ctx.session)
+    per_office = Counter(workplace.office_id for workplace in found)
+    buttons = []
+    for workplace in found:
+        label = index.office_name(workplace.office_id)
+        if per_office[workplace.office_id] > 1:  # the case manager first: long names are cut
+            member = await ctx.session.get(StaffMember, workplace.staff_member_id)
+            label = f"{member.display_name} – {label}" if member is not None else label
+        buttons.append(Button(label[:60], action("pb_place", str(workplace.id))))
+    buttons.sort(key=lambda button: button.label)
+    town = _town_name(index, data["town"])
+    return Reply(ASK_PLACE.format(town=town, kind=KIND_LABELS[data["kind"]]),
+                 (*in_rows(buttons, 1), (Button(ANY_PLACE.format(town=town),
+                                                action("pb_place", ANY)),), (ABORT,)))
+
+
+async def ask_channel(ctx: FlowContext, data: dict[str, Any], allowed: list[str]) -> Reply:
+    """Only the ways to meet the chosen place offers."""
     ctx.conversation.go(steps.PHONE_CHANNEL, **data)
-    buttons = [Button(CHANNEL_LABELS[channel.value], action("pb_channel", channel.value))
-               for channel in Channel]
-    return Reply(ASK_CHANNEL, rows(buttons, [ABORT]))
+    index = await ctx.catalogue.index(ctx.session)
+    places = await chosen_places(ctx, data)
+    if data.get("place") == ANY or len(places) != 1:
+        where = ANY_WHERE.format(town=_town_name(index, data["town"]))
+    else:
+        where = index.office_name(places[0].office_id)
+    buttons = [Button(CHANNEL_LABELS[code], action("pb_channel", code)) for code in allowed]
+    return Reply(ASK_CHANNEL.format(where=where), rows(buttons, [ABORT]))
 
 
 def ask_interpreter(ctx: FlowContext, data: dict[str, Any]) -> Reply:
@@ -114,15 +147,22 @@ def ask_interpreter(ctx: FlowContext, data: dict[str, Any]) -> Reply:
                        Button(INTERPRETER_NO, action("pb_interpreter", "no"))], [ABORT]))
 
 
+async def nothing_free(ctx: FlowContext, data: dict[str, Any], before: str = "") -> Reply:
+    """No free time of the kind in the town (or at the place chosen): back to the towns."""
+    index = await ctx.catalogue.index(ctx.session)
+    kept = {key: data[key] for key in ("name", "phone", "language")}
+    return await ask_town(ctx, kept, before + NO_DAYS.format(
+        town=_town_name(index, data["town"]), days=ctx.settings.booking_days,
+        kind=KIND_LABELS[data["kind"]]))
+
+
 async def ask_day(ctx: FlowContext, data: dict[str, Any], before: str = "") -> Reply:
     """The days with free times; none: back to the choice of town."""
     index = await ctx.catalogue.index(ctx.session)
     town = _town_name(index, data["town"])
     days = day_groups([o.starts_at for o in await options_for(ctx, data)], ctx.settings.timezone)
     if not days:
-        kept = {key: data[key] for key in ("name", "phone", "language")}
-        return await ask_town(ctx, kept, before + NO_DAYS.format(
-            town=town, days=ctx.settings.booking_days, kind=KIND_LABELS[data["kind"]]))
+        return await nothing_free(ctx, data, before)
     ctx.conversation.go(steps.PHONE_DAY, **data)
     buttons = [Button(f"{WEEKDAYS[day.weekday()]} {day:%d.%m.}", action("pb_day", day_arg(day)))
                for day in days]

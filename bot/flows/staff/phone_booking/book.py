@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.appointments.availability import DEFAULT_RULES, Option, still_free
+from bot.appointments.availability import DEFAULT_RULES, Option, office_channels, still_free
 from bot.flows import appointment_notices, notify
 from bot.flows.context import FlowContext
 from bot.flows.events import Outcome, Reply
@@ -47,9 +47,13 @@ async def confirm(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     if data is None or start is None or arg or "staff" not in data or "office" not in data:
         return wrong_step()
     # The time shown, with the case manager and office shown, or nothing: never another.
+    kind = AppointmentKind(data["kind"])
     option = await still_free(ctx.session, data["town"], int(data["staff"]), str(data["office"]),
-                              AppointmentKind(data["kind"]), start, ctx.clock.now(),
-                              ctx.settings.booking_days, ctx.settings.timezone)
+                              kind, start, ctx.clock.now(), ctx.settings.booking_days,
+                              ctx.settings.timezone)
+    if option is not None and data.get("channel") not in await office_channels(
+            ctx.session, option.office_id, kind):
+        option = None  # the office's ways to meet changed meanwhile
     try:
         booked = await _book(ctx, member, data, option) if option is not None else None
     except SlotTaken:

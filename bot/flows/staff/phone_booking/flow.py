@@ -1,5 +1,6 @@
 """/termin: a case manager books for a person who phoned. Name -> phone -> language -> town ->
-kind -> channel (follow-ups) -> interpreter -> day -> time -> confirm (book.py).
+kind -> place (where the town has several with free times, or any) -> channel (follow-ups,
+only what that place's office allows) -> interpreter -> day -> time -> confirm (book.py).
 
 Every button is checked against the step the conversation is in and against the values it
 may carry; a button from another step or with anything else changes nothing.
@@ -21,20 +22,30 @@ from bot.flows.staff.phone_booking.ask import (
     ask_language,
     ask_name,
     ask_phone,
+    ask_place,
     ask_time,
     ask_town,
+    nothing_free,
 )
-from bot.flows.staff.phone_booking.options import day_arg, parse_day, parse_start
+from bot.flows.staff.phone_booking.options import (
+    ANY,
+    channels_for,
+    day_arg,
+    parse_day,
+    parse_start,
+    places_for,
+)
 from bot.flows.staff.phone_input import InputError, clean_name, clean_phone
 from bot.i18n import BY_CODE
-from storage.models import AppointmentKind, Channel, StaffMember
+from storage.models import AppointmentKind, StaffMember
 
 WRONG_STEP = ("Diese Schaltfläche gehört nicht zum aktuellen Schritt der Buchung. Es wurde "
               "nichts geändert. /termin beginnt eine neue Buchung.")
 TRY_AGAIN = "{problem} Bitte noch einmal – oder /abbrechen."
 TEXT_STEPS = frozenset({steps.PHONE_NAME, steps.PHONE_NUMBER})
 ALL_STEPS = frozenset({steps.PHONE_NAME, steps.PHONE_NUMBER, steps.PHONE_LANGUAGE,
-                       steps.PHONE_TOWN, steps.PHONE_KIND, steps.PHONE_CHANNEL,
+                       steps.PHONE_TOWN, steps.PHONE_KIND, steps.PHONE_PLACE,
+                       steps.PHONE_CHANNEL,
                        steps.PHONE_INTERPRETER, steps.PHONE_DAY, steps.PHONE_TIME,
                        steps.PHONE_CONFIRM})
 
@@ -82,16 +93,38 @@ async def choose_kind(ctx: FlowContext, member: StaffMember, arg: str) -> Outcom
     if data is None or arg not in {kind.value for kind in AppointmentKind}:
         return wrong_step()
     data["kind"] = arg
-    if arg == AppointmentKind.FIRST_INTERVIEW:
-        # The first interview is always in person at the office.
-        data["channel"] = Channel.IN_PERSON.value
-        return Outcome([await _interpreter_or_day(ctx, data)])
-    return Outcome([ask_channel(ctx, data)])
+    found = await places_for(ctx, data)
+    if not found:
+        return Outcome([await nothing_free(ctx, data)])
+    if len(found) == 1:
+        return Outcome([await _after_place(ctx, {**data, "place": str(found[0].id)})])
+    return Outcome([await ask_place(ctx, data, found)])
+
+
+async def choose_place(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
+    data = at_step(ctx, steps.PHONE_PLACE)
+    if data is None:
+        return wrong_step()
+    found = await places_for(ctx, data)
+    if arg != ANY and arg not in {str(workplace.id) for workplace in found}:
+        return wrong_step()
+    if not found:  # the last free time went meanwhile
+        return Outcome([await nothing_free(ctx, data)])
+    return Outcome([await _after_place(ctx, {**data, "place": arg})])
+
+
+async def _after_place(ctx: FlowContext, data: dict[str, Any]) -> Reply:
+    """The place is known: the ways to meet it offers (the first interview only in person),
+    asked where there is a choice."""
+    allowed = await channels_for(ctx, data)
+    if len(allowed) == 1:
+        return await _interpreter_or_day(ctx, {**data, "channel": allowed[0]})
+    return await ask_channel(ctx, data, allowed)
 
 
 async def choose_channel(ctx: FlowContext, member: StaffMember, arg: str) -> Outcome:
     data = at_step(ctx, steps.PHONE_CHANNEL)
-    if data is None or arg not in {channel.value for channel in Channel}:
+    if data is None or arg not in await channels_for(ctx, data):
         return wrong_step()
     return Outcome([await _interpreter_or_day(ctx, {**data, "channel": arg})])
 
