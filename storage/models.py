@@ -817,7 +817,7 @@ class WaitlistEntry(Base):
 
 class WaitlistOffer(Base):
     """One free time offered to a waiting person. Several people may be offered the same time;
-    the database's slot guarantee lets the first press book it."""
+    the first tap keeps it for that person (WaitlistHold)."""
 
     __tablename__ = "waitlist_offers"
 
@@ -831,6 +831,25 @@ class WaitlistOffer(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=None)
+
+
+class WaitlistHold(Base):
+    """An offered time kept for the first waiting person who tapped it, while they answer the
+    booking's remaining questions; the others who tap it are told it has gone. One row per
+    time (the primary key), so two taps at once cannot both win. A hold lapses at
+    `held_until`; the next tap may then take it."""
+
+    __tablename__ = "waitlist_holds"
+
+    staff_member_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_members.id", ondelete="CASCADE", name="fk_waitlist_holds_staff"),
+        primary_key=True)
+    office_id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("waitlist_offers.id", ondelete="CASCADE", name="fk_waitlist_holds_offer"),
+        index=True)
+    held_until: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class UndeliveredMessage(Base):

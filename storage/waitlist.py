@@ -5,9 +5,10 @@ A cancellation or new working hours mark the waiting entries of the towns concer
 pending (`mark_pending`); the scheduler's job looks at pending entries, outside quiet hours
 and no more often than the rate limit allows for one person, and offers the times that are
 free now and that the person has not seen or been offered before. Claiming an entry for an
-offer is a conditional UPDATE, so two instances never offer the same thing twice. Which of
-several people gets an offered time is decided by the slot guarantee of
-`storage.appointments.book`: the first press books it.
+offer is a conditional UPDATE, so two instances never offer the same thing twice. Several
+people may be offered the same time: the first to tap it gets it, kept for them (`hold`) while
+they answer the booking's last questions; the others are told it has gone. The slot guarantee
+of `storage.appointments.book` still decides against anyone booking it outside the list.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -23,6 +26,7 @@ from storage.models import (
     Client,
     WaitlistEndReason,
     WaitlistEntry,
+    WaitlistHold,
     WaitlistOffer,
 )
 
@@ -167,3 +171,40 @@ async def expire(session: AsyncSession, now: datetime) -> list[tuple[WaitlistEnt
             entry.ended_at, entry.end_reason = now, WaitlistEndReason.EXPIRED.value
             ended.append((entry, client))
     return ended
+
+
+HOLD = timedelta(minutes=15)  # time to answer the booking's questions after tapping an offer
+
+
+async def hold(session: AsyncSession, offer: WaitlistOffer, now: datetime) -> bool:
+    """Keep the offer's time for this person, if nobody else's tap holds it: the first tap
+    wins. Tapping again renews one's own hold; a lapsed hold goes to the next tap. One
+    statement on the time's primary key, so two taps at once cannot both win."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(WaitlistHold).values(
+        staff_member_id=offer.staff_member_id, office_id=offer.office_id,
+        starts_at=offer.starts_at, offer_id=offer.id, held_until=now + HOLD)
+    excluded = stmt.excluded
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=["staff_member_id", "office_id", "starts_at"],
+        set_={"offer_id": excluded.offer_id, "held_until": excluded.held_until},
+        where=or_(WaitlistHold.offer_id == offer.id, WaitlistHold.held_until <= now)))
+    return await holds(session, offer, now)
+
+
+async def holds(session: AsyncSession, offer: WaitlistOffer, now: datetime) -> bool:
+    """Whether this offer's tap holds its time now (or nobody's does)."""
+    holder = (await session.execute(
+        select(WaitlistHold.offer_id, WaitlistHold.held_until)
+        .where(WaitlistHold.staff_member_id == offer.staff_member_id,
+               WaitlistHold.office_id == offer.office_id,
+               WaitlistHold.starts_at == offer.starts_at))).first()
+    return holder is None or holder.offer_id == offer.id or holder.held_until <= now
+
+
+async def offer_still_held(session: AsyncSession, offer_id: int, client_id: int,
+                           now: datetime) -> bool:
+    """At "Book": whether the person's tap on this offer still keeps its time for them."""
+    found = await offer_for_client(session, offer_id, client_id)
+    return found is not None and await holds(session, found[0], now)

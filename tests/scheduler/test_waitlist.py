@@ -59,3 +59,43 @@ async def test_two_instances_offer_once(db, db_url):
     async with db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 6
         assert await session.scalar(select(func.count()).select_from(WaitlistOffer)) == 18
+
+
+async def test_two_taps_at_once_on_the_same_offered_time_give_it_to_one(db, db_url):
+    """Two instances handle two waiting people's taps on the same time at the same moment:
+    exactly one of them gets it kept (SQLite and PostgreSQL)."""
+    await import_catalogue(db, [RBK], NOW)
+    member = await add_member(db, 701)
+    await add_workplace(db, member, hours="Mo-Fr 08:00-16:00")
+    people = [await add_client(db, telegram_id=9200 + n, alias=f"P{n}") for n in range(2)]
+    starts = NOW + timedelta(days=2)
+    async with db.transaction() as session:
+        offers = []
+        for person in people:
+            entry = await waitlist.join(session, client_id=person, town="odenthal",
+                                        workplace_id=None, kind="first_interview", seen=[],
+                                        now=NOW)
+            offers.append(waitlist.add_offer(session, entry, staff_member_id=member,
+                                             office_id="kim-odenthal", starts_at=starts,
+                                             now=NOW))
+        await session.flush()
+        offer_ids = [offer.id for offer in offers]
+    other = Database(db_url)
+
+    async def tap(database: Database, offer_id: int, client_id: int) -> bool:
+        async with database.transaction() as session:
+            found = await waitlist.offer_for_client(session, offer_id, client_id)
+            assert found is not None
+            return await waitlist.hold(session, found[0], NOW)
+
+    try:
+        won = await asyncio.gather(tap(db, offer_ids[0], people[0]),
+                                   tap(other, offer_ids[1], people[1]))
+    finally:
+        await other.dispose()
+    assert sorted(won) == [False, True]
+    async with db.transaction() as session:  # the winner's tap again keeps it; the other's not
+        winner, loser = (0, 1) if won[0] else (1, 0)
+        assert await waitlist.offer_still_held(session, offer_ids[winner], people[winner], NOW)
+        assert not await waitlist.offer_still_held(session, offer_ids[loser], people[loser],
+                                                   NOW)

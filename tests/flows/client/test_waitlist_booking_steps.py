@@ -2,8 +2,8 @@
 the time is chosen (issue 18, point 3): how to meet where the office allows it (the first
 interview always in person), the phone number for a call, the name if it is not known, no
 second interpreter question, then the check screen and the usual confirmation. The first to
-book gets the time; whoever comes later at any step is told it has gone and stays on the
-list."""
+tap gets the time, kept for them while they answer; whoever taps later is told at once that it
+has gone and stays on the list; a time kept for someone who went away goes to the next tap."""
 
 from __future__ import annotations
 
@@ -162,47 +162,53 @@ async def test_a_first_interview_from_an_offer_is_in_person_and_asks_the_name_on
     assert client.alias == "Olena"
 
 
-async def test_whoever_books_second_is_told_it_has_gone_at_any_step(booking_engine, sqlite_db,
-                                                                    clock):
+async def test_the_first_tap_gets_the_time_and_a_later_tap_is_told_at_once(
+        booking_engine, sqlite_db, clock):
     await block_everything(sqlite_db, clock)
     first = await waiting(booking_engine, 1203, "en")
     second = await waiting(booking_engine, 1204, "en")
-    await name(sqlite_db, 1203, "Sam")
+    await name(sqlite_db, 1204, "Sam")
     assert await free_again(sqlite_db, clock) == 2
     first_take = await first_offered_time(sqlite_db, 1203)
     second_take = await first_offered_time(sqlite_db, 1204)
 
-    second_asked = await second.press(second_take)  # the name question; the time is free still
-    assert "bnoname" in actions(second_asked)
-    first_check = await first.press(first_take)  # name known: straight to the check screen
-    await first.press(book_button(first_check))
-
-    lost = await second.send("Olena")  # the check screen finds the time gone
+    asked = await first.press(first_take)  # the name question: the time is kept meanwhile
+    assert "bnoname" in actions(asked)
+    clock.advance(timedelta(minutes=5))
+    lost = await second.press(second_take)  # name known, but tapped second
     assert EN._(GONE) in text(lost)
     assert "bok:" not in " ".join(actions(lost))
-    assert EN._(GONE) in text(await second.press(second_take))  # and so does the offer
+
+    check = await first.send("Olena")
+    booked = await first.press(book_button(check))
+    assert EN._("Your appointment is booked.") in text(booked)
     assert len(await appointments(sqlite_db)) == 1
     async with sqlite_db.transaction() as session:
         entries = {e.client_id: e for e in await session.scalars(select(WaitlistEntry))}
+        first_id = await session.scalar(select(Client.id).where(Client.telegram_id == 1203))
+    assert entries[first_id].end_reason == "booked"
     assert sorted(e.end_reason or "waiting" for e in entries.values()) == ["booked", "waiting"]
+    menu_again = await second.press("appointments")
+    assert "wl_leave" in actions(menu_again)  # the second person is still waiting
 
 
-async def test_losing_the_race_on_the_book_button_keeps_the_person_on_the_list(
+async def test_a_time_kept_for_someone_who_went_away_goes_to_the_next_tap(
         booking_engine, sqlite_db, clock):
     await block_everything(sqlite_db, clock)
     first = await waiting(booking_engine, 1205, "en")
     second = await waiting(booking_engine, 1206, "en")
-    await name(sqlite_db, 1205, "Sam")
     await name(sqlite_db, 1206, "Dawit")
     await free_again(sqlite_db, clock)
-    first_check = await first.press(await first_offered_time(sqlite_db, 1205))
-    second_check = await second.press(await first_offered_time(sqlite_db, 1206))
-    assert EN._("Please check your appointment:") in text(second_check)
-    await first.press(book_button(first_check))
-    lost = await second.press(book_button(second_check))
+    first_take = await first_offered_time(sqlite_db, 1205)
+
+    await first.press(first_take)  # asked for the name, and then nothing for a while
+    clock.advance(waitlist.HOLD + timedelta(minutes=1))
+    check = await second.press(await first_offered_time(sqlite_db, 1206))
+    assert EN._("Please check your appointment:") in text(check)
+    lost = await first.send("Olena")  # back too late: the next tap has the time now
     assert EN._(GONE) in text(lost)
+    booked = await second.press(book_button(check))
+    assert EN._("Your appointment is booked.") in text(booked)
     async with sqlite_db.transaction() as session:
-        winner = await session.scalar(select(Client.id).where(Client.telegram_id == 1205))
+        winner = await session.scalar(select(Client.id).where(Client.telegram_id == 1206))
     assert [a.client_id for a in await appointments(sqlite_db)] == [winner]
-    menu_again = await second.press("appointments")
-    assert "wl_leave" in actions(menu_again)  # still waiting

@@ -64,6 +64,9 @@ async def confirm(turn: ClientTurn, arg: str) -> Outcome:
     taken = tr._("Sorry, someone else just booked this time. Please choose another one.")
     if option is None:
         return await _taken(turn, data, base, day, taken)
+    if "offer" in data and not await waitlist.offer_still_held(
+            ctx.session, int(data["offer"]), turn.client.id, now):
+        return offer_gone(turn)  # the hold lapsed and another waiting person tapped it
     channel = Channel(data.get("channel") or Channel.IN_PERSON.value)
     try:
         appointment = await store.book(

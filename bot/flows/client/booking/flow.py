@@ -54,6 +54,7 @@ from bot.flows.context import TOWN_HINT
 from bot.flows.events import Button, Outcome, in_rows, rows
 from bot.i18n import BY_CODE, Translator
 from storage import appointments as store
+from storage import waitlist
 from storage.models import AppointmentKind, Channel
 
 MAX_ALIAS = 60
@@ -393,6 +394,15 @@ async def after_time(turn: ClientTurn, chosen: dict, option: Option, plan: Plan)
     return await _details(turn, {**chosen, "channel": allowed[0]})
 
 
+async def _still_kept(turn: ClientTurn, data: dict) -> bool:
+    """For a time from a waiting-list offer: whether it is still kept for this person (a hold
+    lapses after a while and goes to the next waiting person who taps it)."""
+    if "offer" not in data or turn.client is None:
+        return True
+    return await waitlist.offer_still_held(turn.ctx.session, int(data["offer"]), turn.client.id,
+                                           turn.ctx.clock.now())
+
+
 async def time_gone(turn: ClientTurn, data: dict) -> Outcome:
     """The chosen time was taken meanwhile: the day's other times, or for a time from a
     waiting-list offer, that it has gone (the person stays on the list)."""
@@ -443,7 +453,7 @@ async def choose_channel(turn: ClientTurn, code: str) -> Outcome:
     if plan is None:
         return await not_found(turn)
     option = find(await options(turn, data["town"], plan, data["place"]), int(data["start"]))
-    if option is None:
+    if option is None or not await _still_kept(turn, data):
         return await time_gone(turn, data)
     if code not in await channels(turn, option.office_id, plan):
         return await stale_button(turn)
@@ -494,7 +504,7 @@ async def channels_again(turn: ClientTurn) -> Outcome:
     if plan is None:
         return await not_found(turn)
     option = find(await options(turn, data["town"], plan, data["place"]), int(data["start"]))
-    if option is None:
+    if option is None or not await _still_kept(turn, data):
         return await time_gone(turn, data)
     allowed = await channels(turn, option.office_id, plan)
     if len(allowed) < 2:
@@ -559,7 +569,7 @@ async def ask_confirm(turn: ClientTurn, data: dict) -> Outcome:
         return await not_found(turn)
     option = find(await options(turn, data["town"], plan, data.get("place", ANY)),
                   int(data["start"]))
-    if option is None:
+    if option is None or not await _still_kept(turn, data):
         return await time_gone(turn, data)
     # The confirmation books exactly what this screen shows: this case manager, this office.
     turn.ctx.conversation.go(steps.BOOK_CONFIRM, **data, staff=option.staff_member_id,

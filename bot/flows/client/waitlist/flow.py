@@ -7,9 +7,11 @@ booking would) and the times the person saw, which are never offered to them.
 
 Taking an offer continues like a booking whose place and time were just chosen: how to meet
 where the office allows a choice (the first interview is always in person), the name if it is
-not known yet, then the check screen. The time is checked for exactly the case manager and
-office offered at every step, and the database's slot guarantee lets the first of several
-people who book it get it; the others are told it has gone and stay on the list. Every offer
+not known yet, then the check screen. The first person to tap an offered time gets it: it is
+kept for them for 15 minutes while they answer (storage.waitlist.hold), and the others who tap
+it are told it has gone and stay on the list. The time is checked for exactly the case
+manager and office offered at every step, and the database's slot guarantee decides against
+anyone who books it outside the list. Every offer
 id is checked against the person who pressed it.
 """
 
@@ -152,11 +154,11 @@ async def take(turn: ClientTurn, arg: str) -> Outcome:
     option = None
     if plan is not None and place is not None:
         option = find(await options(turn, entry.town, plan, place), minutes(offer.starts_at))
-    if plan is None or option is None:
+    if plan is None or option is None or not await waitlist.hold(ctx.session, offer, now):
         return booking_flow.offer_gone(turn)
     # From here on as if the person had chosen this place and time in the booking: the same
     # questions (how to meet, the name if unknown; the interpreter was asked on joining), the
-    # check screen, and booking there (booking/book.py), where the first to book gets it.
+    # check screen, and booking there (booking/book.py), while the hold keeps it for them.
     chosen = {"town": entry.town, "place": place,
               "day": f"{option.starts_at.astimezone(tr.tz):%Y%m%d}",
               "start": minutes(option.starts_at), "offer": offer.id,

@@ -1,5 +1,6 @@
 """What the waiting list says on its own, through the outbox: an offer of free times, each a
-button (the first press books it), and the end of the entry after 30 days."""
+button (the first tap gets it, kept for them while they answer), and the end of the entry
+after 30 days."""
 
 from __future__ import annotations
 
