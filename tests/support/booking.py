@@ -84,6 +84,11 @@ async def appointments(db: Database) -> list[Appointment]:
     return await rows_of(db, Appointment)
 
 
+async def booked_appointments(db: Database) -> list[Appointment]:
+    """The appointments still booked (not cancelled, moved or closed), oldest first."""
+    return [a for a in await appointments(db) if a.status == "booked"]
+
+
 async def staff_messages(db: Database) -> list[str]:
     """What the case manager's staff chat was sent, oldest first."""
     return await messages_to(db, "staff", MANAGER_CHAT)

@@ -25,7 +25,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.repositories import Staff
-from tests.support.booking import book_button, consented
+from tests.support.booking import book_button, booked_appointments, consented
 from tests.support.chat import Chat
 from tests.support.common import actions, text
 from tests.support.staff import local
@@ -90,11 +90,6 @@ def calendar(reply) -> dict:
     return event
 
 
-async def open_appointments(db) -> list[Appointment]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(Appointment).where(
-            Appointment.status == "booked").order_by(Appointment.id)))
-
 
 async def test_the_removed_event_names_the_old_place_and_the_new_one_the_new(
         two_places, sqlite_db, clock):
@@ -116,7 +111,7 @@ async def test_a_phone_appointment_moved_to_an_office_without_calls_is_in_person
     assert EN._("By phone: the case manager calls you.") not in text(check)
     assert "Odenthal" in text(check)
     await chat.press(book_button(check))
-    [moved] = await open_appointments(sqlite_db)
+    [moved] = await booked_appointments(sqlite_db)
     assert (moved.office_id, moved.channel) == ("kim-odenthal", "in_person")
 
 
@@ -127,6 +122,6 @@ async def test_a_phone_appointment_moved_within_its_office_stays_a_call(
     assert not any(a.startswith("bchan:") for a in actions(check))  # not asked again
     assert EN._("By phone: the case manager calls you.") in text(check)
     await chat.press(book_button(check))
-    [moved] = await open_appointments(sqlite_db)
+    [moved] = await booked_appointments(sqlite_db)
     assert (moved.office_id, moved.channel, moved.starts_at) == (STADTHAUS, "phone",
                                                                  local(24, 10))

@@ -20,7 +20,6 @@ from storage import appointments as store
 from storage import waitlist
 from storage.models import (
     Absence,
-    Appointment,
     AppointmentKind,
     AppointmentStatus,
     Channel,
@@ -29,7 +28,7 @@ from storage.models import (
     WaitlistOffer,
 )
 from storage.staff_agenda import add_absence
-from tests.support.booking import MANAGER_CHAT, book_button, consented
+from tests.support.booking import MANAGER_CHAT, book_button, booked_appointments, consented
 from tests.support.chat import Chat
 from tests.support.common import actions, text
 from tests.support.digest import messages_to
@@ -97,11 +96,6 @@ async def first_offered_time(db, user_id: int) -> str:
     return next(data for row in offer.buttons for _, data in row if data.startswith("wl_take:"))
 
 
-async def appointments(db) -> list[Appointment]:
-    async with db.transaction() as session:
-        return list(await session.scalars(select(Appointment).where(
-            Appointment.status == "booked").order_by(Appointment.id)))
-
 
 async def test_a_follow_up_from_an_offer_asks_how_to_meet_and_the_phone_number(
         booking_engine, sqlite_db, clock):
@@ -126,7 +120,7 @@ async def test_a_follow_up_from_an_offer_asks_how_to_meet_and_the_phone_number(
     booked = await chat.press(book_button(check))
     assert EN._("Your appointment is booked.") in text(booked)
     assert EN._("You are no longer on the waiting list.") in text(booked)
-    [appointment] = await appointments(sqlite_db)
+    [appointment] = await booked_appointments(sqlite_db)
     assert (appointment.kind, appointment.channel, appointment.interpreter_language,
             appointment.starts_at) == ("follow_up", "phone", "en", local(24, 9))
     [told] = await messages_to(sqlite_db, MANAGER_CHAT)
@@ -155,20 +149,28 @@ async def test_a_first_interview_from_an_offer_is_in_person_and_asks_the_name_on
     booked = await chat.press(book_button(check))
     assert UK._("Your appointment is booked.") in text(booked)
     assert any(reply.document is not None for reply in booked.replies)  # the calendar file
-    [appointment] = await appointments(sqlite_db)
+    [appointment] = await booked_appointments(sqlite_db)
     assert (appointment.kind, appointment.channel) == ("first_interview", "in_person")
     async with sqlite_db.transaction() as session:
         client = await session.scalar(select(Client).where(Client.telegram_id == 1202))
     assert client.alias == "Olena"
 
 
+async def two_waiting(engine, db, clock, first_id: int, second_id: int,
+                      second_name: str) -> tuple[Chat, Chat]:
+    """Two people wait for Odenthal (only the second has given a name), and a time comes
+    free: both are offered it."""
+    await block_everything(db, clock)
+    first = await waiting(engine, first_id, "en")
+    second = await waiting(engine, second_id, "en")
+    await name(db, second_id, second_name)
+    assert await free_again(db, clock) == 2
+    return first, second
+
+
 async def test_the_first_tap_gets_the_time_and_a_later_tap_is_told_at_once(
         booking_engine, sqlite_db, clock):
-    await block_everything(sqlite_db, clock)
-    first = await waiting(booking_engine, 1203, "en")
-    second = await waiting(booking_engine, 1204, "en")
-    await name(sqlite_db, 1204, "Sam")
-    assert await free_again(sqlite_db, clock) == 2
+    first, second = await two_waiting(booking_engine, sqlite_db, clock, 1203, 1204, "Sam")
     first_take = await first_offered_time(sqlite_db, 1203)
     second_take = await first_offered_time(sqlite_db, 1204)
 
@@ -182,7 +184,7 @@ async def test_the_first_tap_gets_the_time_and_a_later_tap_is_told_at_once(
     check = await first.send("Olena")
     booked = await first.press(book_button(check))
     assert EN._("Your appointment is booked.") in text(booked)
-    assert len(await appointments(sqlite_db)) == 1
+    assert len(await booked_appointments(sqlite_db)) == 1
     async with sqlite_db.transaction() as session:
         entries = {e.client_id: e for e in await session.scalars(select(WaitlistEntry))}
         first_id = await session.scalar(select(Client.id).where(Client.telegram_id == 1203))
@@ -194,11 +196,7 @@ async def test_the_first_tap_gets_the_time_and_a_later_tap_is_told_at_once(
 
 async def test_a_time_kept_for_someone_who_went_away_goes_to_the_next_tap(
         booking_engine, sqlite_db, clock):
-    await block_everything(sqlite_db, clock)
-    first = await waiting(booking_engine, 1205, "en")
-    second = await waiting(booking_engine, 1206, "en")
-    await name(sqlite_db, 1206, "Dawit")
-    await free_again(sqlite_db, clock)
+    first, second = await two_waiting(booking_engine, sqlite_db, clock, 1205, 1206, "Dawit")
     first_take = await first_offered_time(sqlite_db, 1205)
 
     await first.press(first_take)  # asked for the name, and then nothing for a while
@@ -211,4 +209,4 @@ async def test_a_time_kept_for_someone_who_went_away_goes_to_the_next_tap(
     assert EN._("Your appointment is booked.") in text(booked)
     async with sqlite_db.transaction() as session:
         winner = await session.scalar(select(Client.id).where(Client.telegram_id == 1206))
-    assert [a.client_id for a in await appointments(sqlite_db)] == [winner]
+    assert [a.client_id for a in await booked_appointments(sqlite_db)] == [winner]
