@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.engine import FlowEngine
 from bot.flows.events import Outcome
+from scheduler.clock import FixedClock
+from storage import appointments as store
 from storage.db import Database
-from storage.models import Appointment
+from storage.models import Appointment, AppointmentKind, AppointmentStatus, Channel, Client
 from tests.support.chat import Chat
 from tests.support.chat import consented as consented  # where booking tests start
 from tests.support.common import actions, rows_of, text
@@ -17,6 +22,21 @@ MANAGER_CHAT = 9001
 TUESDAY = "20261124"
 # Tuesday 24 November 2026, 09:00 in Berlin, as minutes since the epoch (the button data).
 TUESDAY_NINE = int(datetime(2026, 11, 24, 8, 0, tzinfo=UTC).timestamp()) // 60
+
+
+async def attended_first_interview(session: AsyncSession, clock: FixedClock,
+                                   user_id: int) -> Client:
+    """The person came to a first interview with case manager 1 in Odenthal ten days ago: what
+    they book now is a follow-up. Returns the person, to be changed further."""
+    client = await session.scalar(select(Client).where(Client.telegram_id == user_id))
+    assert client is not None
+    first = await store.book(
+        session, client_id=client.id, staff_member_id=1, office_id="kim-odenthal",
+        kind=AppointmentKind.FIRST_INTERVIEW, channel=Channel.IN_PERSON,
+        starts_at=datetime(2026, 11, 17, 8, 0, tzinfo=UTC), duration=timedelta(hours=1),
+        now=clock.now() - timedelta(days=10))
+    await store.close(session, first, AppointmentStatus.ATTENDED, clock.now())
+    return client
 
 
 async def short_notice(db: Database, office: str = "kim-odenthal", minutes: int = 60) -> None:

@@ -18,14 +18,17 @@ from storage import appointments as store
 from storage.models import (
     Appointment,
     AppointmentKind,
-    AppointmentStatus,
     CaseManagerWorkplace,
     Channel,
-    Client,
     StaffRole,
 )
 from storage.repositories import Staff
-from tests.support.booking import book_button, booked_appointments, consented
+from tests.support.booking import (
+    attended_first_interview,
+    book_button,
+    booked_appointments,
+    consented,
+)
 from tests.support.chat import Chat
 from tests.support.common import actions, text
 from tests.support.staff import local
@@ -51,14 +54,8 @@ async def holding(engine, db, clock, channel: Channel) -> tuple[Chat, Appointmen
     """A person after their first interview with a follow-up at the Stadthaus on Thursday."""
     chat = await consented(engine, 707, "en")
     async with db.transaction() as session:
-        client = await session.scalar(select(Client).where(Client.telegram_id == 707))
+        client = await attended_first_interview(session, clock, 707)
         client.alias, client.town, client.phone = "Sam", "odenthal", "0176 1234567"
-        first = await store.book(
-            session, client_id=client.id, staff_member_id=1, office_id="kim-odenthal",
-            kind=AppointmentKind.FIRST_INTERVIEW, channel=Channel.IN_PERSON,
-            starts_at=local(17, 9), duration=timedelta(hours=1),
-            now=clock.now() - timedelta(days=10))
-        await store.close(session, first, AppointmentStatus.ATTENDED, clock.now())
         zwei = await session.scalar(select(CaseManagerWorkplace.staff_member_id).where(
             CaseManagerWorkplace.office_id == STADTHAUS))
         moving = await store.book(

@@ -16,19 +16,21 @@ from bot.catalogue.cache import CatalogueCache
 from bot.flows.context import FlowSettings
 from bot.i18n import translator
 from scheduler.waitlist import offer_freed_times
-from storage import appointments as store
 from storage import waitlist
 from storage.models import (
     Absence,
-    AppointmentKind,
-    AppointmentStatus,
-    Channel,
     Client,
     WaitlistEntry,
     WaitlistOffer,
 )
 from storage.staff_agenda import add_absence
-from tests.support.booking import MANAGER_CHAT, book_button, booked_appointments, consented
+from tests.support.booking import (
+    MANAGER_CHAT,
+    attended_first_interview,
+    book_button,
+    booked_appointments,
+    consented,
+)
 from tests.support.chat import Chat
 from tests.support.common import actions, text
 from tests.support.digest import messages_to
@@ -48,13 +50,7 @@ async def allow(db, channels: list[str]) -> None:
 async def had_a_first_meeting(db, clock, user_id: int) -> None:
     """The person came to a first interview last week: what they book now is a follow-up."""
     async with db.transaction() as session:
-        client = await session.scalar(select(Client).where(Client.telegram_id == user_id))
-        first = await store.book(
-            session, client_id=client.id, staff_member_id=1, office_id="kim-odenthal",
-            kind=AppointmentKind.FIRST_INTERVIEW, channel=Channel.IN_PERSON,
-            starts_at=local(17, 9), duration=timedelta(hours=1),
-            now=clock.now() - timedelta(days=10))
-        await store.close(session, first, AppointmentStatus.ATTENDED, clock.now())
+        await attended_first_interview(session, clock, user_id)
 
 
 async def name(db, user_id: int, alias: str | None) -> None:
