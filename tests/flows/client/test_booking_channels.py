@@ -109,3 +109,26 @@ async def test_an_office_without_other_ways_asks_nothing(booking_engine, sqlite_
     await to_times(chat)
     asked = await chat.press(f"btime:{TUESDAY_NINE + 2 * 24 * 60}")
     assert not any(a.startswith("bchan:") for a in actions(asked))
+
+
+async def test_a_way_to_meet_the_office_stopped_offering_is_asked_again_on_booking(
+        booking_engine, sqlite_db, clock):
+    await allow(sqlite_db, ["in_person", "video"])
+    chat = await consented(booking_engine, 905, "en")
+    await after_a_first_meeting(sqlite_db, clock, chat)
+    await to_times(chat)
+    await chat.press(f"btime:{TUESDAY_NINE + 2 * 24 * 60}")
+    check = await chat.press("bchan:video")
+    check = await chat.press("binterp:no") if "binterp:no" in actions(check) else check
+    await allow(sqlite_db, ["in_person", "phone"])  # the office changes its rules meanwhile
+
+    asked = await chat.press(book_button(check))
+    assert EN._("How do you want to meet?") in text(asked)
+    assert actions(asked)[:2] == ["bchan:in_person", "bchan:phone"]
+    async with sqlite_db.transaction() as session:
+        booked = list(await session.scalars(select(Appointment).where(
+            Appointment.status == "booked")))
+    assert booked == []  # nothing booked by video
+    check = await chat.press("bchan:in_person")
+    done = await chat.press(book_button(check))
+    assert EN._("Your appointment is booked.") in text(done)

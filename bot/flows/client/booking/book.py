@@ -17,7 +17,14 @@ from bot.catalogue.model import Office, Town
 from bot.flows import appointment_notices, notify
 from bot.flows.client import steps
 from bot.flows.client.appointments import notice
-from bot.flows.client.booking.flow import offer_gone, show_times, start, token
+from bot.flows.client.booking.flow import (
+    after_time,
+    channels,
+    offer_gone,
+    show_times,
+    start,
+    token,
+)
 from bot.flows.client.booking.render import calendar_file, confirmation_text, event_title
 from bot.flows.client.booking.state import (
     booking_data,
@@ -64,10 +71,14 @@ async def confirm(turn: ClientTurn, arg: str) -> Outcome:
     taken = tr._("Sorry, someone else just booked this time. Please choose another one.")
     if option is None:
         return await _taken(turn, data, base, day, taken)
+    channel = Channel(data.get("channel") or Channel.IN_PERSON.value)
+    if channel.value not in await channels(turn, option.office_id, plan):
+        # The office's ways to meet changed meanwhile: the person chooses again.
+        chosen = {k: v for k, v in data.items() if k not in ("channel", "staff", "office")}
+        return await after_time(turn, chosen, option, plan)
     if "offer" in data and not await waitlist.offer_still_held(
             ctx.session, int(data["offer"]), turn.client.id, now):
         return offer_gone(turn)  # the hold lapsed and another waiting person tapped it
-    channel = Channel(data.get("channel") or Channel.IN_PERSON.value)
     try:
         appointment = await store.book(
             ctx.session, client_id=turn.client.id, staff_member_id=option.staff_member_id,
