@@ -208,13 +208,7 @@ async def choose_place(turn: ClientTurn, arg: str) -> Outcome:
 
 async def change_place(turn: ClientTurn) -> Outcome:
     """"Another place" under the days or times."""
-    data = booking_data(turn)
-    if data is None or "town" not in data:
-        return await stale_button(turn)
-    index = await turn.ctx.catalogue.index(turn.ctx.session)
-    if data["town"] not in index.towns:
-        return _ask_town(turn, index, keep(data, "moving"))
-    return await after_town(turn, index, keep(data, "moving", "town"), choose=True)
+    return await show_days_again(turn, choose_place=True)
 
 
 def nothing_free(turn: ClientTurn, index: CatalogueIndex, data: dict, plan: Plan) -> Outcome:
@@ -306,15 +300,17 @@ async def _show_days(turn: ClientTurn, index: CatalogueIndex, data: dict,
                                                      tuple(other), *back_to_menu(turn)))])
 
 
-async def show_days_again(turn: ClientTurn) -> Outcome:
+async def show_days_again(turn: ClientTurn, choose_place: bool = False) -> Outcome:
+    """"Back to the days" (or, with `choose_place`, the place question again) in the town
+    already chosen."""
     data = booking_data(turn)
     if data is None or "town" not in data:
         return await stale_button(turn)
     index = await turn.ctx.catalogue.index(turn.ctx.session)
     if data["town"] not in index.towns:
         return _ask_town(turn, index, keep(data, "moving"))
-    if "place" not in data:
-        return await after_town(turn, index, keep(data, "moving", "town"))
+    if choose_place or "place" not in data:
+        return await after_town(turn, index, keep(data, "moving", "town"), choose=choose_place)
     return await _show_days(turn, index, keep(data, *_PLACE_KEYS))
 
 
